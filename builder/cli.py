@@ -1,0 +1,111 @@
+"""The `guide` command line: parse arguments, run one command, turn its outcome into an exit code."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from builder import __version__
+from builder.diagnostics import Diagnostics
+from builder.scaffold import PAGE_KINDS, ScaffoldError, init_guide, new_page
+from builder.validate import load_guide
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """A command that cannot run as asked; reported on one line with exit code 2."""
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def _report(diagnostics: Diagnostics) -> int:
+    for diagnostic in diagnostics.sorted():
+        print(diagnostic, file=sys.stderr)
+    print(f"guide: {_count(len(diagnostics.sorted()), 'error')}", file=sys.stderr)
+    return EXIT_CONTENT
+
+
+def _content_folder(arguments: argparse.Namespace) -> Path:
+    content: Path = arguments.content
+    if not content.is_dir():
+        raise UsageError(f"no content folder at '{content}'; use --content DIR, or 'guide init' to start a guide")
+    return content
+
+
+def _check(arguments: argparse.Namespace) -> int:
+    diagnostics = Diagnostics()
+    guide = load_guide(_content_folder(arguments), diagnostics, drafts=arguments.drafts)
+    if guide is None:
+        return _report(diagnostics)
+    counts = ", ".join(_count(len(pages), kind) for kind, pages in guide.pages_by_kind().items())
+    print(f"{arguments.content}: {counts}; no errors")
+    return EXIT_OK
+
+
+def _new(arguments: argparse.Namespace) -> int:
+    diagnostics = Diagnostics()
+    path = new_page(_content_folder(arguments), arguments.kind, arguments.title, diagnostics)
+    if path is None:
+        return _report(diagnostics)
+    print(f"wrote {path}")
+    return EXIT_OK
+
+
+def _init(arguments: argparse.Namespace) -> int:
+    folder: Path = arguments.dir
+    content = arguments.content if arguments.content.is_absolute() else folder / arguments.content
+    name = folder.resolve().name.replace("-", " ").replace("_", " ").strip()
+    diagnostics = Diagnostics()
+    written = init_guide(content, name.capitalize() or "My exercise guide", diagnostics)
+    if diagnostics:
+        return _report(diagnostics)
+    for path in written:
+        print(f"wrote {path}")
+    print(f"next: cd {folder} && guide check")
+    return EXIT_OK
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="guide", description="Build exercise guides from Markdown and YAML.")
+    parser.add_argument("--version", action="version", version=f"guide {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub.add_argument(
+            "--content", type=Path, default=Path("content"), metavar="DIR", help="the content folder (default: content)"
+        )
+        return sub
+
+    check = command("check", "validate the whole guide and write nothing")
+    check.add_argument("--drafts", action="store_true", help="check as a build with drafts would")
+    check.set_defaults(run=_check)
+
+    new = command("new", "write a new exercise, routine or article that passes 'guide check'")
+    new.add_argument("kind", choices=list(PAGE_KINDS))
+    new.add_argument("title")
+    new.set_defaults(run=_new)
+
+    init = command("init", "start a new guide in DIR: content/ with settings, taxonomy and one page of each kind")
+    init.add_argument("dir", nargs="?", type=Path, default=Path("."), metavar="DIR")
+    init.set_defaults(run=_init)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = _parser().parse_args(argv)
+    try:
+        return arguments.run(arguments)
+    except (UsageError, ScaffoldError) as error:
+        print(f"guide: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("guide: interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,136 @@
+"""The validated guide: plain frozen values that rendering reads and nothing mutates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from builder.dose import Dose
+
+__all__ = [
+    "CARD_SIZES",
+    "LEVELS",
+    "Article",
+    "Equipment",
+    "Exercise",
+    "Guide",
+    "Muscle",
+    "Region",
+    "Routine",
+    "RoutineItem",
+    "Settings",
+    "Taxonomy",
+]
+
+LEVELS = ("beginner", "intermediate", "advanced")
+CARD_SIZES = ("a6", "a5", "a4", "letter", "index-card")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """site.yml, with the defaults of SPEC 3.1."""
+
+    title: str
+    description: str = ""
+    base_url: str = ""
+    language: str = "en"
+    author: str = ""
+    articles_per_page: int = 10
+    seconds_per_rep: int = 3
+    offline: bool = False
+    trusted_html: bool = False
+
+
+@dataclass(frozen=True)
+class Region:
+    id: str
+    name: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Muscle:
+    id: str
+    name: str
+    region: str
+
+
+@dataclass(frozen=True)
+class Equipment:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    """The controlled vocabulary front matter refers to by id, in the order the author listed it."""
+
+    regions: dict[str, Region] = field(default_factory=dict)
+    muscles: dict[str, Muscle] = field(default_factory=dict)
+    equipment: dict[str, Equipment] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Page:
+    """What every Markdown file has: where it came from, its body, and the slugs its body links to."""
+
+    slug: str
+    path: Path
+    title: str
+    summary: str
+    tags: tuple[str, ...]
+    draft: bool
+    body: str
+    body_line: int
+    links: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Exercise(Page):
+    region: str
+    primary: tuple[str, ...]
+    secondary: tuple[str, ...]
+    equipment: tuple[str, ...]
+    level: str
+    prescription: Dose
+    cues: tuple[str, ...]
+    related: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RoutineItem:
+    """One step of a routine, with the exercise's default dose merged with the routine's keys."""
+
+    exercise: str
+    dose: Dose
+    note: str
+
+
+@dataclass(frozen=True)
+class Routine(Page):
+    level: str
+    frequency: str
+    card_size: str
+    items: tuple[RoutineItem, ...]
+    estimated_seconds: int
+
+
+@dataclass(frozen=True)
+class Article(Page):
+    date: dt.date
+    author: str
+
+
+@dataclass(frozen=True)
+class Guide:
+    """Everything a build renders: drafts already left out unless asked for."""
+
+    settings: Settings
+    taxonomy: Taxonomy
+    exercises: dict[str, Exercise]
+    routines: dict[str, Routine]
+    articles: dict[str, Article]
+
+    def pages_by_kind(self) -> dict[str, dict[str, Exercise] | dict[str, Routine] | dict[str, Article]]:
+        return {"exercise": self.exercises, "routine": self.routines, "article": self.articles}

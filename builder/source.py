@@ -1,0 +1,88 @@
+"""Reading content files: bytes to text, front matter split from the body, YAML with lines."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from frontmatter.default_handlers import YAMLHandler
+
+from builder.diagnostics import Diagnostics
+from builder.yamltree import Node, parse_yaml
+
+__all__ = ["Document", "read_document", "read_text", "read_yaml_file"]
+
+_FRONT_MATTER = YAMLHandler()
+
+
+@dataclass(frozen=True)
+class Document:
+    """A Markdown file split in two; `body_line` is the file line the body's first line is on."""
+
+    path: Path
+    front: Node
+    body: str
+    body_line: int
+
+
+def read_text(path: Path, diagnostics: Diagnostics) -> str | None:
+    """The file as text with a byte-order mark dropped and line ends made `\\n`, or None after an error."""
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        diagnostics.error(path, line, f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x})", "save it as UTF-8")
+        return None
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read_yaml_file(path: Path, diagnostics: Diagnostics) -> Node | None:
+    """A whole-file YAML mapping such as site.yml, or None after an error."""
+    text = read_text(path, diagnostics)
+    if text is None:
+        return None
+    node = parse_yaml(text, path, 1, diagnostics)
+    return _require_mapping(node, path, "the file", diagnostics)
+
+
+def read_document(path: Path, diagnostics: Diagnostics) -> Document | None:
+    """A Markdown file with YAML front matter between `---` lines, or None after an error.
+
+    python-frontmatter splits the file, but on its own it takes a missing or
+    unterminated block as "no metadata" and reads YAML without lines, so the
+    opening fence is checked here and the YAML is parsed by `parse_yaml`.
+    """
+    text = read_text(path, diagnostics)
+    if text is None:
+        return None
+    if not text.strip():
+        diagnostics.error(path, 1, "the file is empty", "start it with front matter between two '---' lines")
+        return None
+    opening = _FRONT_MATTER.FM_BOUNDARY.match(text)
+    if opening is None:
+        diagnostics.error(
+            path, 1, "the file has no front matter", "start it with a '---' line, the YAML keys, and another '---' line"
+        )
+        return None
+    try:
+        yaml_text, body = _FRONT_MATTER.split(text)
+    except ValueError:
+        diagnostics.error(path, 1, "the front matter is not closed", "end it with a '---' line")
+        return None
+    first_line = text[: opening.end()].count("\n") + 1
+    node = parse_yaml(yaml_text, path, first_line, diagnostics)
+    front = _require_mapping(node, path, "the front matter", diagnostics)
+    if front is None:
+        return None
+    body_line = text[: len(text) - len(body)].count("\n") + 1
+    return Document(path, front, body, body_line)
+
+
+def _require_mapping(node: Node | None, path: Path, what: str, diagnostics: Diagnostics) -> Node | None:
+    if node is None:
+        return None
+    if node.kind != "mapping":
+        diagnostics.error(path, node.line, f"{what} must be a mapping of keys to values, found {node.describe()}")
+        return None
+    return node

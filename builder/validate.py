@@ -1,0 +1,273 @@
+"""Content files to the validated `Guide`, collecting every problem on the way.
+
+Exercises are read before routines, since a routine's items merge with their
+exercise's dose; links are checked against the index that discovery built
+from file names, so the order of files never matters for them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from builder.diagnostics import Diagnostics, did_you_mean
+from builder.discovery import SourceFile, discover
+from builder.dose import DOSE_KEYS, Dose, DoseError, FieldValue, estimate_seconds, make_dose, merge, parse_field
+from builder.fields import Fields
+from builder.links import find_links
+from builder.model import CARD_SIZES, LEVELS, Article, Exercise, Guide, Routine, RoutineItem, Settings, Taxonomy
+from builder.settings import load_settings
+from builder.source import Document, read_document
+from builder.taxonomy import load_taxonomy
+from builder.yamltree import Node
+
+__all__ = ["load_guide"]
+
+_PAGE_KEYS = ("title", "summary", "tags", "draft")
+_EXERCISE_KEYS = (*_PAGE_KEYS, "region", "muscles", "equipment", "level", "prescription", "cues", "related")
+_ROUTINE_KEYS = (*_PAGE_KEYS, "level", "frequency", "card", "exercises")
+_ARTICLE_KEYS = (*_PAGE_KEYS, "date", "author")
+_ITEM_KEYS = ("exercise", "note", *DOSE_KEYS)
+
+
+@dataclass(frozen=True)
+class _Reference:
+    """A slug named somewhere, kept to check at the end that no published page points at a draft."""
+
+    source: Path
+    line: int
+    slug: str
+    from_draft: bool
+
+
+class _Loader:
+    def __init__(
+        self, settings: Settings, taxonomy: Taxonomy, files: list[SourceFile], diagnostics: Diagnostics
+    ) -> None:
+        self.settings = settings
+        self.taxonomy = taxonomy
+        self.diagnostics = diagnostics
+        self.kinds = {source.slug: source.kind for source in files}
+        self.targets = set(self.kinds) | set(taxonomy.regions) | set(taxonomy.muscles)
+        self.references: list[_Reference] = []
+        self.exercises: dict[str, Exercise] = {}
+        self.routines: dict[str, Routine] = {}
+        self.articles: dict[str, Article] = {}
+
+    def error(self, path: Path, line: int, message: str, hint: str = "") -> None:
+        self.diagnostics.error(path, line, message, hint)
+
+    def refer(self, fields: Fields, line: int, slug: str) -> None:
+        draft = fields.entries.get("draft")
+        self.references.append(_Reference(fields.path, line, slug, bool(draft and draft.value.value is True)))
+
+    def page(self, source: SourceFile, document: Document, fields: Fields) -> dict[str, object]:
+        """The keys every kind of page shares, and the links of its body."""
+        links = []
+        for link in find_links(document.body, document.body_line):
+            if link.is_dose_box:
+                self.check_dose_box(document, link.line, link.slug, link.start, link.end)
+            elif link.target not in self.targets:
+                hint = did_you_mean(link.target, self.targets)
+                self.error(document.path, link.line, f"unknown link target '[[{link.target}]]'", hint)
+                continue
+            if link.slug in self.kinds:
+                self.refer(fields, link.line, link.slug)
+            links.append(link.slug)
+        return {
+            "slug": source.slug,
+            "path": source.path,
+            "title": fields.text("title", required=True, max_length=80),
+            "summary": fields.text("summary", required=source.kind == "exercise", max_length=200),
+            "tags": tuple(tag for tag, _ in fields.slugs("tags")),
+            "draft": fields.boolean("draft"),
+            "body": document.body,
+            "body_line": document.body_line,
+            "links": tuple(dict.fromkeys(links)),
+        }
+
+    def check_dose_box(self, document: Document, line: int, slug: str, start: int, end: int) -> None:
+        body = document.body
+        line_start = body.rfind("\n", 0, start) + 1
+        line_end = body.find("\n", end)
+        if body[line_start : line_end if line_end >= 0 else None].strip() != body[start:end]:
+            self.error(document.path, line, "a dose box '[[dose:...]]' must stand on a line of its own")
+        if self.kinds.get(slug) != "exercise":
+            exercises = [s for s, kind in self.kinds.items() if kind == "exercise"]
+            self.error(document.path, line, f"unknown exercise '{slug}' in a dose box", did_you_mean(slug, exercises))
+
+    def exercise(self, source: SourceFile, document: Document) -> None:
+        fields = Fields(document.front, source.path, self.diagnostics, _EXERCISE_KEYS)
+        page = self.page(source, document, fields)
+        muscles = fields.mapping("muscles", ("primary", "secondary"), required=True)
+        primary = muscles.ids("primary", self.taxonomy.muscles, "muscle", required=True) if muscles else ()
+        secondary = muscles.ids("secondary", self.taxonomy.muscles, "muscle") if muscles else ()
+        if muscles:
+            muscles.finish()
+            for item in muscles.list_nodes("secondary"):
+                if item.value in primary:
+                    fields.error(item.line, f"muscle '{item.value}' is both primary and secondary", "list it once")
+        related = []
+        for slug, line in fields.slugs("related"):
+            if slug == source.slug:
+                fields.error(line, "an exercise cannot be related to itself")
+            elif self.kinds.get(slug) != "exercise":
+                exercises = [s for s, kind in self.kinds.items() if kind == "exercise"]
+                fields.error(line, f"unknown exercise '{slug}' in 'related'", did_you_mean(slug, exercises))
+            else:
+                self.refer(fields, line, slug)
+                related.append(slug)
+        prescription = self.prescription(fields)
+        exercise = Exercise(
+            **page,  # type: ignore[arg-type]
+            region=fields.choice("region", self.taxonomy.regions),
+            primary=primary,
+            secondary=tuple(m for m in secondary if m not in primary),
+            equipment=fields.ids("equipment", self.taxonomy.equipment, "equipment"),
+            level=fields.choice("level", LEVELS, "beginner"),
+            prescription=prescription or Dose(reps=None),
+            cues=fields.texts("cues", max_length=80),
+            related=tuple(related),
+        )
+        fields.finish()
+        if prescription is not None:
+            self.exercises[source.slug] = exercise
+
+    def prescription(self, fields: Fields) -> Dose | None:
+        dose_fields = fields.mapping("prescription", DOSE_KEYS, required=True)
+        if dose_fields is None:
+            return None
+        dose_fields.finish()
+        parsed = self.dose_fields(dose_fields)
+        if parsed is None:
+            return None
+        try:
+            return make_dose(parsed)
+        except DoseError as error:
+            fields.error(fields.line("prescription"), str(error))
+            return None
+
+    def dose_fields(self, fields: Fields) -> dict[str, FieldValue] | None:
+        """The dose keys of a mapping, each parsed; None when any of them is wrong."""
+        parsed: dict[str, FieldValue] = {}
+        valid = True
+        for key in DOSE_KEYS:
+            entry = fields.entries.get(key)
+            if entry is None:
+                continue
+            try:
+                parsed[key] = parse_field(key, _plain(entry.value))
+            except DoseError as error:
+                fields.error(entry.value.line, str(error))
+                valid = False
+        return parsed if valid else None
+
+    def routine(self, source: SourceFile, document: Document) -> None:
+        fields = Fields(document.front, source.path, self.diagnostics, _ROUTINE_KEYS)
+        page = self.page(source, document, fields)
+        card = fields.mapping("card", ("size",))
+        card_size = card.choice("size", CARD_SIZES, "a6") if card else "a6"
+        if card:
+            card.finish()
+        items = tuple(
+            item for node in fields.list_nodes("exercises", required=True) if (item := self.routine_item(fields, node))
+        )
+        routine = Routine(
+            **page,  # type: ignore[arg-type]
+            level=fields.choice("level", LEVELS, "beginner"),
+            frequency=fields.text("frequency", max_length=60),
+            card_size=card_size,
+            items=items,
+            estimated_seconds=sum(estimate_seconds(item.dose, self.settings.seconds_per_rep) for item in items),
+        )
+        fields.finish()
+        self.routines[source.slug] = routine
+
+    def routine_item(self, routine: Fields, node: Node) -> RoutineItem | None:
+        """A bare slug takes the exercise's dose; a mapping's dose keys replace it key by key."""
+        if node.kind == "mapping":
+            fields = Fields(node, routine.path, self.diagnostics, _ITEM_KEYS)
+            fields.finish()
+            slug = fields.text("exercise", required=True)
+            note = fields.text("note", max_length=100)
+            overrides = self.dose_fields(fields)
+            line = fields.line("exercise")
+        else:
+            slug = routine.text_of("exercises", node) or ""
+            note, overrides, line = "", {}, node.line
+        if not slug:
+            return None
+        if self.kinds.get(slug) != "exercise":
+            exercises = [s for s, kind in self.kinds.items() if kind == "exercise"]
+            routine.error(line, f"unknown exercise '{slug}' in 'exercises'", did_you_mean(slug, exercises))
+            return None
+        self.refer(routine, line, slug)
+        exercise = self.exercises.get(slug)
+        if exercise is None or overrides is None:
+            return None
+        try:
+            dose = merge(exercise.prescription, overrides)
+        except DoseError as error:
+            routine.error(line, f"{error} (after merging with the dose of '{slug}')")
+            return None
+        return RoutineItem(slug, dose, note)
+
+    def article(self, source: SourceFile, document: Document) -> None:
+        fields = Fields(document.front, source.path, self.diagnostics, _ARTICLE_KEYS)
+        page = self.page(source, document, fields)
+        date = fields.date("date")
+        author = fields.text("author", max_length=80, default=self.settings.author)
+        fields.finish()
+        if date is not None:
+            self.articles[source.slug] = Article(**page, date=date, author=author)  # type: ignore[arg-type]
+
+    def check_drafts(self) -> None:
+        drafts = {
+            slug
+            for pages in (self.exercises, self.routines, self.articles)
+            for slug, page in pages.items()
+            if page.draft
+        }
+        for reference in self.references:
+            if reference.slug in drafts and not reference.from_draft:
+                self.error(
+                    reference.source,
+                    reference.line,
+                    f"'{reference.slug}' is a draft and is left out of the build",
+                    "publish it (draft: false) or build with --drafts",
+                )
+
+
+def _plain(node: Node) -> object:
+    """A dose value as the dose parser takes it: YAML 1.1 oddities such as `10:00` stay as written."""
+    if node.kind == "list":
+        return [_plain(item) for item in node.items]
+    if node.kind == "whole number" and not node.text.lstrip("+-").isdigit():
+        return node.text
+    return node.value
+
+
+def load_guide(content: Path, diagnostics: Diagnostics, drafts: bool = False) -> Guide | None:
+    """The whole guide, or None when anything is wrong; `diagnostics` then says what."""
+    settings = load_settings(content, diagnostics)
+    taxonomy = load_taxonomy(content, diagnostics)
+    if settings is None or taxonomy is None:
+        return None
+    files = discover(content, taxonomy, diagnostics)
+    loader = _Loader(settings, taxonomy, files, diagnostics)
+    readers = {"exercise": loader.exercise, "routine": loader.routine, "article": loader.article}
+    for source in files:
+        document = read_document(source.path, diagnostics)
+        if document is not None:
+            readers[source.kind](source, document)
+    if not drafts:
+        loader.check_drafts()
+    if diagnostics:
+        return None
+
+    def published(pages: dict) -> dict:
+        return {slug: page for slug, page in pages.items() if drafts or not page.draft}
+
+    return Guide(
+        settings, taxonomy, published(loader.exercises), published(loader.routines), published(loader.articles)
+    )

@@ -1,0 +1,165 @@
+"""YAML read safely into a tree that remembers the source line of every key and value.
+
+PyYAML's composer gives nodes with positions and resolves nothing into objects;
+building values from those nodes ourselves lets us refuse object tags, bound
+alias expansion, report duplicate keys, and keep the YAML type of each scalar,
+so `title: no` is reported as a boolean where text belongs instead of being
+silently converted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from yaml.constructor import SafeConstructor
+
+from builder.diagnostics import Diagnostics
+
+__all__ = ["MAX_VALUES", "Entry", "Node", "parse_yaml"]
+
+MAX_VALUES = 10_000
+"""Values one document may expand to; a few anchors nested as aliases can otherwise ask for billions."""
+
+_TAG = "tag:yaml.org,2002:"
+_SCALAR_KINDS = {
+    f"{_TAG}str": "text",
+    f"{_TAG}int": "whole number",
+    f"{_TAG}float": "number",
+    f"{_TAG}bool": "boolean",
+    f"{_TAG}null": "null",
+    f"{_TAG}timestamp": "date",
+}
+_CONSTRUCTOR = SafeConstructor()
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A mapping key with its own line, which is where unknown or duplicate keys are reported."""
+
+    key: str
+    line: int
+    value: Node
+
+
+@dataclass(frozen=True)
+class Node:
+    """A YAML value: `kind` is a scalar kind, `list` or `mapping`; `text` is the scalar as written."""
+
+    kind: str
+    line: int
+    value: object
+    text: str = ""
+
+    @property
+    def items(self) -> list[Node]:
+        assert self.kind == "list"
+        return self.value  # type: ignore[return-value]
+
+    @property
+    def entries(self) -> dict[str, Entry]:
+        assert self.kind == "mapping"
+        return self.value  # type: ignore[return-value]
+
+    def describe(self) -> str:
+        """How messages name what was found, e.g. `a boolean (no)`."""
+        if self.kind == "list":
+            return "a list"
+        if self.kind == "mapping":
+            return "a mapping"
+        article = "an" if self.kind[0] in "aeiou" else "a"
+        return f"{article} {self.kind} ({self.text})"
+
+
+class _TreeBuilder:
+    """Turns composed PyYAML nodes into `Node`s, reporting problems instead of raising."""
+
+    def __init__(self, path: Path | str, first_line: int, diagnostics: Diagnostics) -> None:
+        self.path = path
+        self.first_line = first_line
+        self.diagnostics = diagnostics
+        self.budget = MAX_VALUES
+
+    def line_of(self, node: yaml.Node) -> int:
+        return self.first_line + node.start_mark.line
+
+    def error(self, node: yaml.Node, message: str, hint: str = "") -> None:
+        self.diagnostics.error(self.path, self.line_of(node), message, hint)
+
+    def build(self, node: yaml.Node) -> Node | None:
+        self.budget -= 1
+        if self.budget < 0:
+            if self.budget == -1:
+                self.error(
+                    node, f"the YAML expands to more than {MAX_VALUES} values", "remove the repeated aliases (*name)"
+                )
+            return None
+        if isinstance(node, yaml.MappingNode):
+            return self.mapping(node)
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != f"{_TAG}seq":
+                return self.bad_tag(node)
+            items = [self.build(item) for item in node.value]
+            return Node("list", self.line_of(node), [item for item in items if item is not None])
+        return self.scalar(node)
+
+    def bad_tag(self, node: yaml.Node) -> None:
+        tag = node.tag.replace(_TAG, "!!")
+        self.error(node, f"the YAML tag {tag} is not allowed", "write plain text, numbers, lists and mappings")
+
+    def scalar(self, node: yaml.ScalarNode) -> Node | None:
+        kind = _SCALAR_KINDS.get(node.tag)
+        if kind is None:
+            return self.bad_tag(node)
+        try:
+            value = _CONSTRUCTOR.yaml_constructors[node.tag](_CONSTRUCTOR, node)
+        except (ValueError, yaml.YAMLError):
+            kind, value = "text", node.value
+        if isinstance(value, dt.datetime) and kind == "date":
+            kind = "date and time"
+        return Node(kind, self.line_of(node), value, node.value)
+
+    def mapping(self, node: yaml.MappingNode) -> Node | None:
+        if node.tag != f"{_TAG}map":
+            return self.bad_tag(node)
+        entries: dict[str, Entry] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == f"{_TAG}merge":
+                self.error(key_node, "merge keys (<<) are not supported", "write the keys out")
+                continue
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != f"{_TAG}str":
+                shown = key_node.value if isinstance(key_node, yaml.ScalarNode) else "a list or mapping"
+                self.error(key_node, f"a key must be text, found {shown}", "put the key in quotes")
+                continue
+            key = key_node.value
+            if key in entries:
+                first = entries[key].line
+                self.error(key_node, f"duplicate key '{key}' (first given at line {first})", "keep one of them")
+                continue
+            value = self.build(value_node)
+            if value is not None:
+                entries[key] = Entry(key, self.line_of(key_node), value)
+        return Node("mapping", self.line_of(node), entries)
+
+
+def parse_yaml(text: str, path: Path | str, first_line: int, diagnostics: Diagnostics) -> Node | None:
+    """Parse one YAML document whose first line is `first_line` of the file; None after an error."""
+    try:
+        composed = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = first_line + (mark.line if mark else 0)
+        problem = exc.problem or exc.context or "invalid YAML"
+        diagnostics.error(path, line, f"YAML syntax error: {problem}")
+        return None
+    except yaml.YAMLError as exc:
+        diagnostics.error(path, first_line, f"YAML error: {exc}")
+        return None
+    except RecursionError:
+        diagnostics.error(path, first_line, "the YAML is nested too deeply")
+        return None
+    if composed is None:
+        return Node("mapping", first_line, {})
+    return _TreeBuilder(path, first_line, diagnostics).build(composed)
