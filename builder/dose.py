@@ -39,6 +39,7 @@ _UNITS = {
     "s": 1, "sec": 1, "secs": 1, "second": 1, "seconds": 1,
 }  # fmt: skip
 _TIME_PART = re.compile(r"(\d+)\s*([a-z]+)")
+_DIGITS = re.compile(r"[0-9]+")
 _RANGE = re.compile(r"^\s*(\S.*?)\s*-\s*(\S.*?)\s*$")
 _SPELLINGS = {
     "sets": "a whole number such as 3, or a range such as 5-10 or [5, 10]",
@@ -85,7 +86,7 @@ def _spelling(key: str) -> str:
 def _parse_seconds(text: str, key: str) -> int:
     """One time such as `90`, `30s`, `1 min` or `1m30s`, in seconds."""
     compact = text.strip().lower()
-    if compact.isdigit():
+    if _DIGITS.fullmatch(compact):
         return int(compact)
     parts = _TIME_PART.findall(compact)
     if not parts or _TIME_PART.sub("", compact).strip():
@@ -107,20 +108,20 @@ def _parse_one(value: object, key: str) -> int:
         return value
     if key in _TIME_KEYS:
         return _parse_seconds(value, key)
-    if not value.strip().isdigit():
+    if not _DIGITS.fullmatch(value.strip()):
         raise DoseError(f"cannot read '{value}' as a count; '{key}' must be {_spelling(key)}")
     return int(value)
 
 
 def _split_range(value: str, key: str) -> tuple[str, str] | None:
-    """`"5-10"` as its two ends; in `"20-30s"` and `"1-2 min"` the unit of the second end serves both."""
+    """`"5-10"` as its two ends; in `"20-30s"` and `"1-2 min 30 s"` a bare first end takes the second's leading unit."""
     match = _RANGE.match(value)
     if match is None:
         return None
     first, second = match.groups()
-    single = _TIME_PART.fullmatch(second)
-    if key in _TIME_KEYS and first.isdigit() and single:
-        first += single.group(2)
+    leading = _TIME_PART.match(second)
+    if key in _TIME_KEYS and _DIGITS.fullmatch(first) and leading:
+        first += leading.group(2)
     return first, second
 
 

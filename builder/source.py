@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from frontmatter.default_handlers import YAMLHandler
@@ -75,6 +75,7 @@ def read_document(path: Path, diagnostics: Diagnostics) -> Document | None:
     front = _require_mapping(node, path, "the front matter", diagnostics)
     if front is None:
         return None
+    front = replace(front, line=1)  # missing keys are reported at the opening fence
     body_line = text[: len(text) - len(body)].count("\n") + 1
     return Document(path, front, body, body_line)
 

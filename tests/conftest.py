@@ -1,0 +1,52 @@
+"""Shared fixtures: a small valid guide in a temporary folder, and the command line run in-process."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from builder.cli import main
+
+TESTS = Path(__file__).parent
+BASE_GUIDE = TESTS / "fixtures" / "base"
+
+
+@dataclass(frozen=True)
+class Run:
+    code: int
+    out: str
+    err: str
+
+    @property
+    def err_lines(self) -> list[str]:
+        return self.err.splitlines()
+
+
+@pytest.fixture
+def guide(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of tests/fixtures/base as the current folder, so each test states only what it changes."""
+    shutil.copytree(BASE_GUIDE, tmp_path, dirs_exist_ok=True)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.fixture
+def run_guide(capsys: pytest.CaptureFixture[str]) -> Callable[..., Run]:
+    """Runs `guide ARGS...` in this process and returns its exit code and output."""
+
+    def run(*arguments: str) -> Run:
+        capsys.readouterr()
+        code = main(list(arguments))
+        captured = capsys.readouterr()
+        return Run(code, captured.out, captured.err)
+
+    return run
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file below a folder with its bytes, to show that a command changed nothing."""
+    return {str(path.relative_to(folder)): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
