@@ -24,14 +24,15 @@ class SourceFile:
 
 
 def _markdown_files(folder: Path) -> list[Path]:
-    """Markdown files at any depth, leaving out hidden files and folders (editor swap files, .git)."""
+    """Markdown files at any depth, shallowest first so `<slug>.md` owns its slug over a copy in a subfolder.
+
+    Hidden files and folders (editor swap files, .git) are left out.
+    """
     if not folder.is_dir():
         return []
-    return sorted(
-        path
-        for path in folder.rglob("*.md")
-        if path.is_file() and not any(part.startswith(".") for part in path.relative_to(folder).parts)
-    )
+    found = [path.relative_to(folder) for path in folder.rglob("*.md") if path.is_file()]
+    visible = (path for path in found if not any(part.startswith(".") for part in path.parts))
+    return [folder / path for path in sorted(visible, key=lambda path: (len(path.parts), path))]
 
 
 def discover(content: Path, taxonomy: Taxonomy, diagnostics: Diagnostics) -> list[SourceFile]:

