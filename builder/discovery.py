@@ -45,36 +45,32 @@ def discover(content: Path, taxonomy: Taxonomy, diagnostics: Diagnostics) -> lis
         **{region: f"region '{region}' in taxonomy.yml" for region in taxonomy.regions},
         **{muscle: f"muscle '{muscle}' in taxonomy.yml" for muscle in taxonomy.muscles},
     }
+    candidates = [(kind, path) for folder, kind in KINDS.items() for path in _markdown_files(content / folder)]
     folded: dict[str, Path] = {}
+    for _, path in candidates:
+        if SLUG.fullmatch(path.stem):
+            folded.setdefault(_fold(path.stem), path)
     found = []
-    for folder, kind in KINDS.items():
-        for path in _markdown_files(content / folder):
-            slug = path.stem
-            key = unicodedata.normalize("NFC", slug).casefold()
-            if key in folded and folded[key].stem != slug:
-                diagnostics.error(
-                    path,
-                    1,
-                    f"the file name differs from {folded[key]} only by letter case or Unicode normalisation",
-                    "give one of them another name",
-                )
-            folded.setdefault(key, path)
-            if not SLUG.fullmatch(slug):
-                diagnostics.error(
-                    path,
-                    1,
-                    f"the file name '{slug}' cannot be used in a URL: use lowercase letters, digits and hyphens",
-                    slug_hint(slug),
-                )
-                continue
-            if slug in owners:
-                diagnostics.error(
-                    path,
-                    1,
-                    f"the slug '{slug}' is already used by {owners[slug]}",
-                    "[[links]] would be ambiguous: rename one of them",
-                )
-                continue
-            owners[slug] = str(path)
-            found.append(SourceFile(kind, slug, path))
+    for kind, path in candidates:
+        slug = path.stem
+        if not SLUG.fullmatch(slug):
+            twin = folded.setdefault(_fold(slug), path)
+            if twin != path:
+                message = f"the file name differs from {twin} only by letter case or Unicode normalisation"
+                diagnostics.error(path, 1, message, "give one of them another name")
+            else:
+                message = f"the file name '{slug}' cannot be used in a URL: use lowercase letters, digits and hyphens"
+                diagnostics.error(path, 1, message, slug_hint(slug))
+            continue
+        if slug in owners:
+            message = f"the slug '{slug}' is already used by {owners[slug]}"
+            diagnostics.error(path, 1, message, "[[links]] would be ambiguous: rename one of them")
+            continue
+        owners[slug] = str(path)
+        found.append(SourceFile(kind, slug, path))
     return found
+
+
+def _fold(name: str) -> str:
+    """Names that some file systems take for the same file."""
+    return unicodedata.normalize("NFC", name).casefold()
