@@ -9,7 +9,10 @@ from pathlib import Path
 
 from builder import __version__
 from builder.diagnostics import Diagnostics
+from builder.output import OutputRefused
+from builder.pipeline import BuildOptions, build
 from builder.scaffold import PAGE_KINDS, ScaffoldError, init_guide, new_page
+from builder.settings import normalise_base_url
 from builder.validate import load_guide
 
 __all__ = ["main"]
@@ -49,6 +52,45 @@ def _check(arguments: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _templates_folder(arguments: argparse.Namespace) -> Path | None:
+    """`--templates DIR` must exist; without it a local templates/ is used when there is one."""
+    if arguments.templates is not None:
+        if not arguments.templates.is_dir():
+            raise UsageError(f"no templates folder at '{arguments.templates}'")
+        return arguments.templates
+    local = Path("templates")
+    return local if local.is_dir() else None
+
+
+def _base_url(arguments: argparse.Namespace) -> str | None:
+    if arguments.base_url is None:
+        return None
+    try:
+        return normalise_base_url(arguments.base_url)
+    except ValueError as error:
+        raise UsageError(f"--base-url {error}") from error
+
+
+def _build(arguments: argparse.Namespace) -> int:
+    options = BuildOptions(
+        content=_content_folder(arguments),
+        output=arguments.output,
+        templates=_templates_folder(arguments),
+        drafts=arguments.drafts,
+        offline=arguments.offline,
+        base_url=_base_url(arguments),
+    )
+    diagnostics = Diagnostics()
+    result = build(options, diagnostics)
+    if result is None:
+        return _report(diagnostics)
+    print(
+        f"built {_count(result.pages, 'page')} in {result.seconds:.2f} s "
+        f"({result.written} written, {result.unchanged} unchanged) into {arguments.output}/"
+    )
+    return EXIT_OK
+
+
 def _new(arguments: argparse.Namespace) -> int:
     diagnostics = Diagnostics()
     path = new_page(_content_folder(arguments), arguments.kind, arguments.title, diagnostics)
@@ -84,6 +126,14 @@ def _parser() -> argparse.ArgumentParser:
         )
         return sub
 
+    build_command = command("build", "build the site into the output folder, replacing it only if the build succeeds")
+    build_command.add_argument("--output", type=Path, default=Path("output"), metavar="DIR", help="default: output")
+    build_command.add_argument("--templates", type=Path, metavar="DIR", help="templates overriding the default theme")
+    build_command.add_argument("--drafts", action="store_true", help="include pages marked draft: true")
+    build_command.add_argument("--offline", action="store_true", help="links end in index.html, to open from disk")
+    build_command.add_argument("--base-url", metavar="URL", help="the site's absolute URL, overriding site.yml")
+    build_command.set_defaults(run=_build)
+
     check = command("check", "validate the whole guide and write nothing")
     check.add_argument("--drafts", action="store_true", help="check as a build with drafts would")
     check.set_defaults(run=_check)
@@ -103,7 +153,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
     try:
         return arguments.run(arguments)
-    except (UsageError, ScaffoldError) as error:
+    except (UsageError, ScaffoldError, OutputRefused) as error:
         print(f"guide: {error}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

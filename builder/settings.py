@@ -10,7 +10,7 @@ from builder.fields import Fields
 from builder.model import Settings
 from builder.source import read_yaml_file
 
-__all__ = ["SETTINGS_FILE", "load_settings"]
+__all__ = ["SETTINGS_FILE", "load_settings", "normalise_base_url"]
 
 SETTINGS_FILE = "site.yml"
 _KEYS = (
@@ -26,6 +26,16 @@ _KEYS = (
 )
 
 
+def normalise_base_url(url: str) -> str:
+    """An absolute http(s) URL ending in `/`, so page paths can be appended; empty stays empty."""
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"must be an absolute http or https URL, not '{url}'")
+    return url if url.endswith("/") else url + "/"
+
+
 def load_settings(content: Path, diagnostics: Diagnostics) -> Settings | None:
     path = content / SETTINGS_FILE
     if not path.is_file():
@@ -36,13 +46,11 @@ def load_settings(content: Path, diagnostics: Diagnostics) -> Settings | None:
         return None
     fields = Fields(node, path, diagnostics, _KEYS)
     base_url = fields.text("base_url")
-    if base_url:
-        parts = urlsplit(base_url)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            fields.error(fields.line("base_url"), f"'base_url' must be an absolute http or https URL, not '{base_url}'")
-            base_url = ""
-        elif not base_url.endswith("/"):
-            base_url += "/"
+    try:
+        base_url = normalise_base_url(base_url)
+    except ValueError as error:
+        fields.error(fields.line("base_url"), f"'base_url' {error}")
+        base_url = ""
     settings = Settings(
         title=fields.text("title", required=True, max_length=80),
         description=fields.text("description", max_length=300),

@@ -1,0 +1,176 @@
+"""The list of pages a guide makes: where each goes, which template draws it, and what it shows.
+
+Pure planning, no rendering: each plan holds model values, so pages can be
+rendered in any order, or again on their own when their sources change.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from builder.crossref import CrossIndex
+from builder.model import Guide, Page
+from builder.urls import site_path
+
+__all__ = ["PagePlan", "output_file", "plan_pages"]
+
+Crumb = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class PagePlan:
+    """One output file at `path`, its place in the site (`exercises/plank/`).
+
+    `body` is the page whose Markdown the file shows, if any.
+    """
+
+    path: str
+    template: str
+    title: str
+    values: dict[str, object] = field(default_factory=dict)
+    crumbs: tuple[Crumb, ...] = ()
+    body: Page | None = None
+    in_sitemap: bool = True
+
+
+def output_file(path: str) -> str:
+    """The file a page path is written to: folders get an index.html."""
+    return path + "index.html" if not path or path.endswith("/") else path
+
+
+def plan_pages(guide: Guide, index: CrossIndex) -> list[PagePlan]:
+    taxonomy = guide.taxonomy
+    home: Crumb = ("Home", site_path("home"))
+    exercises_crumb: Crumb = ("Exercises", site_path("exercises"))
+    routines_crumb: Crumb = ("Routines", site_path("routines"))
+    articles_crumb: Crumb = ("Articles", site_path("articles"))
+    plans = [
+        PagePlan(
+            site_path("home"),
+            "home.html",
+            guide.settings.title,
+            {"regions": list(taxonomy.regions.values()), "routines": index.routines, "articles": index.articles[:3]},
+        ),
+        PagePlan(site_path("exercises"), "exercises.html", "Exercises", {"exercises": index.exercises}, (home,)),
+        PagePlan(site_path("routines"), "routines.html", "Routines", {"routines": index.routines}, (home,)),
+        PagePlan(site_path("search"), "search.html", "Search", {}, (home,)),
+        PagePlan("404.html", "404.html", "Page not found", in_sitemap=False),
+    ]
+    for exercise in index.exercises:
+        plans.append(
+            PagePlan(
+                site_path("exercise", exercise.slug),
+                "exercise.html",
+                exercise.title,
+                {
+                    "exercise": exercise,
+                    "related": [guide.exercises[slug] for slug in exercise.related if slug in guide.exercises],
+                    "uses": index.uses.get(exercise.slug, ()),
+                    "mentions": index.mentions.get(exercise.slug, ()),
+                },
+                (home, exercises_crumb),
+                body=exercise,
+            )
+        )
+    for routine in index.routines:
+        values = {"routine": routine, "exercises": guide.exercises}
+        routine_path = site_path("routine", routine.slug)
+        plans.append(PagePlan(routine_path, "routine.html", routine.title, values, (home, routines_crumb), routine))
+        plans.append(
+            PagePlan(
+                site_path("card", routine.slug),
+                "card.html",
+                f"{routine.title}: card",
+                values,
+                (home, routines_crumb, (routine.title, routine_path)),
+                in_sitemap=False,
+            )
+        )
+    for article in index.articles:
+        plans.append(
+            PagePlan(
+                site_path("article", article.slug),
+                "article.html",
+                article.title,
+                {"article": article, "mentions": index.mentions.get(article.slug, ())},
+                (home, articles_crumb),
+                body=article,
+            )
+        )
+    per_page = guide.settings.articles_per_page
+    page_count = max(1, math.ceil(len(index.articles) / per_page))
+    for number in range(1, page_count + 1):
+        plans.append(
+            PagePlan(
+                site_path("articles-page", number),
+                "articles.html",
+                "Articles" if number == 1 else f"Articles, page {number}",
+                {
+                    "articles": index.articles[(number - 1) * per_page : number * per_page],
+                    "page_number": number,
+                    "page_count": page_count,
+                },
+                (home,) if number == 1 else (home, articles_crumb),
+            )
+        )
+    for region in taxonomy.regions.values():
+        plans.append(
+            PagePlan(
+                site_path("region", region.id),
+                "region.html",
+                region.name,
+                {
+                    "region": region,
+                    "muscles": [m for m in taxonomy.muscles.values() if m.region == region.id],
+                    "exercises": index.in_region.get(region.id, ()),
+                    "mentions": index.mentions.get(region.id, ()),
+                },
+                (home,),
+            )
+        )
+    for muscle in taxonomy.muscles.values():
+        region = taxonomy.regions[muscle.region]
+        plans.append(
+            PagePlan(
+                site_path("muscle", muscle.id),
+                "muscle.html",
+                muscle.name,
+                {
+                    "muscle": muscle,
+                    "region": region,
+                    "primary_for": index.primary_for.get(muscle.id, ()),
+                    "secondary_for": index.secondary_for.get(muscle.id, ()),
+                    "routines": index.routines_for_muscle(muscle.id),
+                    "mentions": index.mentions.get(muscle.id, ()),
+                },
+                (home, (region.name, site_path("region", region.id))),
+            )
+        )
+    for item in taxonomy.equipment.values():
+        plans.append(
+            PagePlan(
+                site_path("equipment", item.id),
+                "equipment.html",
+                item.name,
+                {"equipment": item, "exercises": index.with_equipment.get(item.id, ())},
+                (home, exercises_crumb),
+            )
+        )
+    for tag, pages in sorted(index.tagged.items()):
+        plans.append(
+            PagePlan(site_path("tag", tag), "tag.html", f"Tagged “{tag}”", {"tag": tag, "pages": pages}, (home,))
+        )
+    return plans + _machine_files(guide, index, plans)
+
+
+def _machine_files(guide: Guide, index: CrossIndex, pages: list[PagePlan]) -> list[PagePlan]:
+    """robots.txt always; the feed and the sitemap only with a `base_url`, as both need absolute URLs."""
+    files = [PagePlan("robots.txt", "robots.txt", "robots.txt", in_sitemap=False)]
+    if guide.settings.base_url:
+        listed = [page.path for page in pages if page.in_sitemap]
+        files.append(
+            PagePlan("feed.xml", "feed.xml", guide.settings.title, {"articles": index.articles}, in_sitemap=False)
+        )
+        files.append(PagePlan("sitemap.xml", "sitemap.xml", "sitemap", {"paths": listed}, in_sitemap=False))
+    return files

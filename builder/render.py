@@ -1,0 +1,163 @@
+"""Pages to bytes through Jinja: autoescape on, undefined names are errors, links relative to each page."""
+
+from __future__ import annotations
+
+import datetime as dt
+import traceback
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import jinja2
+from markupsafe import Markup
+
+from builder.diagnostics import Diagnostic
+from builder.dose import format_dose, format_estimate
+from builder.links import Link
+from builder.markup import BodyConverter, anchor
+from builder.model import Article, Exercise, Guide, Page, Routine
+from builder.pages import PagePlan
+from builder.urls import absolute_url, relative_url, site_path
+
+__all__ = ["Renderer", "TemplateProblem"]
+
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+_NAVIGATION = (("Exercises", "exercises"), ("Routines", "routines"), ("Articles", "articles"), ("Search", "search"))
+
+
+class TemplateProblem(Exception):
+    """A template that cannot be loaded or rendered, located at its file and line."""
+
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(str(diagnostic))
+        self.diagnostic = diagnostic
+
+
+def _long_date(day: dt.date) -> str:
+    """`14 March 2026`, the same whatever the machine's locale."""
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def _kind_of(page: Page) -> str:
+    return {Exercise: "exercise", Routine: "routine", Article: "article"}[type(page)]
+
+
+def muscle_states(
+    primary: Iterable[str], secondary: Iterable[str], drawn: Iterable[str], guide: Guide
+) -> dict[str, str]:
+    """Which shapes of the muscle map to highlight: a muscle the figure does not draw lights up its region."""
+    shapes = set(drawn)
+    states: dict[str, str] = {}
+    for state, muscles in (("secondary", secondary), ("primary", primary)):
+        for muscle in muscles:
+            shape = muscle if muscle in shapes else guide.taxonomy.muscles[muscle].region
+            if shape in shapes:
+                states[shape] = state
+    return states
+
+
+class Renderer:
+    """Renders page plans; one per process, since the Jinja environment and Markdown converter are costly."""
+
+    def __init__(self, guide: Guide, folders: list[Path]) -> None:
+        self.guide = guide
+        self.settings = guide.settings
+        self.folders = folders
+        self.root_path = urlsplit(self.settings.base_url).path or "/"
+        self.converter = BodyConverter(self.settings.trusted_html)
+        self.targets: dict[str, tuple[str, str]] = {
+            **{slug: ("exercise", page.title) for slug, page in guide.exercises.items()},
+            **{slug: ("routine", page.title) for slug, page in guide.routines.items()},
+            **{slug: ("article", page.title) for slug, page in guide.articles.items()},
+            **{key: ("muscle", muscle.name) for key, muscle in guide.taxonomy.muscles.items()},
+            **{key: ("region", region.name) for key, region in guide.taxonomy.regions.items()},
+        }
+        self.environment = jinja2.Environment(
+            loader=jinja2.FileSystemLoader([str(folder) for folder in folders]),
+            autoescape=jinja2.select_autoescape(["html", "xml", "svg"]),
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self.environment.filters.update(dose=format_dose, estimate=format_estimate, long_date=_long_date)
+        self.environment.globals.update(
+            site=self.settings,
+            taxonomy=guide.taxonomy,
+            navigation=_NAVIGATION,
+            href=self._href_function(),
+            asset=self._asset_function(),
+            absolute=lambda path: absolute_url(self.settings.base_url, path),
+            site_path=site_path,
+            kind_of=_kind_of,
+            muscle_states=lambda primary, secondary, drawn: muscle_states(primary, secondary, drawn, guide),
+        )
+
+    def _href_function(self) -> Callable[..., str]:
+        """`href(kind, key)` in templates: a link from the page being rendered to another page."""
+
+        @jinja2.pass_context
+        def href(context: jinja2.runtime.Context, kind: str, key: object = None) -> str:
+            return self.link(context["page_path"], site_path(kind, key))
+
+        return href
+
+    def _asset_function(self) -> Callable[..., str]:
+        """`asset(name)` in templates: a link to a file of the theme's static/ folder."""
+
+        @jinja2.pass_context
+        def asset(context: jinja2.runtime.Context, name: str) -> str:
+            return self.link(context["page_path"], f"static/{name}")
+
+        return asset
+
+    def link(self, from_path: str, to_path: str) -> str:
+        """A relative link; the 404 page, served at any depth, links from the site's root path instead."""
+        if from_path == "404.html" and not self.settings.offline:
+            return self.root_path + to_path
+        return relative_url(from_path, to_path, self.settings.offline)
+
+    def render(self, plan: PagePlan) -> bytes:
+        try:
+            values = {**plan.values, "page": plan, "page_path": plan.path}
+            if plan.body is not None:
+                values["body_html"] = Markup(self.body_html(plan.body, plan.path))
+            return self.environment.get_template(plan.template).render(values).encode("utf-8")
+        except jinja2.TemplateSyntaxError as error:
+            raise TemplateProblem(
+                Diagnostic(error.filename or plan.template, error.lineno, error.message or "")
+            ) from error
+        except jinja2.TemplateError as error:
+            raise TemplateProblem(self._locate(error, plan.template)) from error
+
+    def body_html(self, page: Page, page_path: str) -> str:
+        def link_html(link: Link) -> str:
+            kind, title = self.targets[link.slug]
+            return anchor(self.link(page_path, site_path(kind, link.slug)), link.label or title)
+
+        def dose_box_html(slug: str) -> str:
+            template = self.environment.get_template("partials/dose-box.html")
+            return template.render(exercise=self.guide.exercises[slug], page_path=page_path)
+
+        return self.converter.convert(page.body, link_html, dose_box_html)
+
+    def _locate(self, error: jinja2.TemplateError, template: str) -> Diagnostic:
+        """The template file and line a render error came from, read off the traceback Jinja rewrites."""
+        for frame in reversed(traceback.extract_tb(error.__traceback__)):
+            path = Path(frame.filename)
+            if any(folder in path.parents for folder in self.folders):
+                return Diagnostic(str(path), frame.lineno or 1, f"template error: {error.message or error}")
+        return Diagnostic(template, 1, f"template error: {error.message or error}")
