@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["Diagnostic", "Diagnostics", "did_you_mean"]
+__all__ = ["Diagnostic", "Diagnostics", "did_you_mean", "shown_path"]
 
 
 @dataclass(frozen=True, order=True)
@@ -50,3 +50,12 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     if not close:
         return ""
     return "did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
+
+
+def shown_path(path: Path | str) -> str:
+    """A path as messages show it: relative to the current folder when it lies below it."""
+    absolute = Path(path).absolute()
+    try:
+        return str(absolute.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)

@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from builder.diagnostics import shown_path
+
 __all__ = ["MARKER", "OutputRefused", "WriteSummary", "check_output_folder", "write_site"]
 
 MARKER = ".guide-output"
@@ -47,7 +49,7 @@ def check_output_folder(output: Path, protected: Iterable[tuple[str, Path]]) -> 
     for name, folder in protected:
         if _within(folder.resolve(), target):
             raise OutputRefused(
-                f"the output folder {output} is or contains the {name} ({folder}); choose another --output"
+                f"the output folder {output} is or contains the {name} ({shown_path(folder)}); choose another --output"
             )
     if target.exists() and not target.is_dir():
         raise OutputRefused(f"the output {output} is a file, not a folder")

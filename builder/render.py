@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import jinja2
 from markupsafe import Markup
 
-from builder.diagnostics import Diagnostic
+from builder.diagnostics import Diagnostic, shown_path
 from builder.dose import format_dose, format_estimate
 from builder.links import Link
 from builder.markup import BodyConverter, anchor
@@ -137,9 +137,9 @@ class Renderer:
                 values["body_html"] = Markup(self.body_html(plan.body, plan.path))
             return self.environment.get_template(plan.template).render(values).encode("utf-8")
         except jinja2.TemplateSyntaxError as error:
-            raise TemplateProblem(
-                Diagnostic(error.filename or plan.template, error.lineno, error.message or "")
-            ) from error
+            location = shown_path(error.filename or plan.template)
+            raise TemplateProblem(Diagnostic(location, error.lineno, error.message or "")) from error
+
         except jinja2.TemplateError as error:
             raise TemplateProblem(self._locate(error, plan.template)) from error
 
@@ -159,5 +159,5 @@ class Renderer:
         for frame in reversed(traceback.extract_tb(error.__traceback__)):
             path = Path(frame.filename)
             if any(folder in path.parents for folder in self.folders):
-                return Diagnostic(str(path), frame.lineno or 1, f"template error: {error.message or error}")
+                return Diagnostic(shown_path(path), frame.lineno or 1, f"template error: {error.message or error}")
         return Diagnostic(template, 1, f"template error: {error.message or error}")
