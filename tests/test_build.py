@@ -376,3 +376,32 @@ def test_trusted_html_passes_raw_html(guide: Path, run_guide: Callable[..., Run]
         '<iframe src="https://video.example/embed"></iframe>'
         in (guide / "output/exercises/plank/index.html").read_text()
     )
+
+
+def test_drafts_are_built_only_with_drafts(guide: Path, run_guide: Callable[..., Run]) -> None:
+    hello = guide / "content/articles/hello.md"
+    hello.write_text(hello.read_text().replace("date:", "draft: true\ndate:"))
+    assert run_guide("build").code == 0
+    assert not (guide / "output/articles/hello").exists()
+    assert run_guide("build", "--drafts").code == 0
+    assert (guide / "output/articles/hello/index.html").is_file()
+
+
+def test_the_muscle_map_highlights_primary_and_secondary_and_falls_back_to_regions(
+    guide: Path, run_guide: Callable[..., Run]
+) -> None:
+    taxonomy = guide / "content/taxonomy.yml"
+    taxonomy.write_text(
+        taxonomy.read_text().replace(
+            "muscles:\n", "muscles:\n  - id: multifidus\n    name: Multifidus\n    region: lower-back\n"
+        )
+    )
+    bird_dog = guide / "content/exercises/bird-dog.md"
+    bird_dog.write_text(bird_dog.read_text().replace("secondary: [glutes]", "secondary: [glutes, multifidus]"))
+    assert run_guide("build").code == 0
+    html = (guide / "output/exercises/bird-dog/index.html").read_text(encoding="utf-8")
+    assert '<g class="map-muscle is-primary" data-shape="erector-spinae">' in html
+    assert '<g class="map-muscle is-secondary" data-shape="glutes">' in html
+    assert '<g class="map-region is-secondary" data-shape="lower-back">' in html
+    assert '<g class="map-muscle" data-shape="obliques">' in html
+    assert '<a href="../../muscles/glutes/"><title>Gluteus maximus</title>' in html
