@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import posixpath
-
 __all__ = ["absolute_url", "relative_url", "site_path"]
 
 _SECTIONS = {
@@ -33,14 +31,18 @@ def site_path(kind: str, key: object = None) -> str:
 
 
 def relative_url(from_path: str, to_path: str, offline: bool = False) -> str:
-    """A link from one page to another; `offline` spells out index.html for sites opened from disk."""
-    from_dir = posixpath.dirname(from_path) if not from_path.endswith("/") else from_path.rstrip("/")
-    is_folder = not to_path or to_path.endswith("/")
-    target = to_path + "index.html" if offline and is_folder else to_path
-    relative = posixpath.relpath(target or ".", from_dir or ".")
-    if is_folder and not offline:
-        return "./" if relative == "." else relative + "/"
-    return relative
+    """A link from one page to another; `offline` spells out index.html for sites opened from disk.
+
+    Site paths never hold `..`, so the shared leading folders are all that needs finding.
+    """
+    if offline and (not to_path or to_path.endswith("/")):
+        to_path += "index.html"
+    from_folders = from_path.split("/")[:-1]
+    to_parts = to_path.split("/")
+    shared = 0
+    while shared < min(len(from_folders), len(to_parts) - 1) and from_folders[shared] == to_parts[shared]:
+        shared += 1
+    return "../" * (len(from_folders) - shared) + "/".join(to_parts[shared:]) or "./"
 
 
 def absolute_url(base_url: str, path: str) -> str:

@@ -18,8 +18,10 @@ from yaml.constructor import SafeConstructor
 
 from builder.diagnostics import Diagnostics
 
-__all__ = ["MAX_VALUES", "REFUSED", "Entry", "Node", "parse_yaml"]
+__all__ = ["MAX_DEPTH", "MAX_VALUES", "REFUSED", "Entry", "Node", "parse_yaml"]
 
+MAX_DEPTH = 50
+"""Nesting levels one document may have; front matter needs three."""
 MAX_VALUES = 10_000
 """Values one document may expand to; a few anchors nested as aliases can otherwise ask for billions."""
 
@@ -36,6 +38,8 @@ _SCALAR_KINDS = {
     f"{_TAG}timestamp": "date",
 }
 _CONSTRUCTOR = SafeConstructor()
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's parser when PyYAML was built with it: the same nodes and marks, several times faster."""
 
 
 @dataclass(frozen=True)
@@ -78,8 +82,13 @@ class Node:
         return f"{article} {self.kind} ({self.text})"
 
 
-class _TooLarge(Exception):
-    """Raised once the value budget is spent: the document is rejected whole."""
+class _Unreadable(Exception):
+    """A document too large or too deep to take: rejected whole, reported once at its top-level key."""
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
 
 
 class _TreeBuilder:
@@ -99,16 +108,20 @@ class _TreeBuilder:
     def error(self, node: yaml.Node, message: str, hint: str = "") -> None:
         self.diagnostics.error(self.path, self.line_of(node), message, hint)
 
-    def build(self, node: yaml.Node) -> Node:
+    def build(self, node: yaml.Node, depth: int = 0) -> Node:
         self.budget -= 1
         if self.budget < 0:
-            raise _TooLarge
+            raise _Unreadable(
+                f"the YAML expands to more than {MAX_VALUES} values", "remove the repeated aliases (*name)"
+            )
+        if depth > MAX_DEPTH:
+            raise _Unreadable(f"the YAML is nested more than {MAX_DEPTH} levels deep")
         if isinstance(node, yaml.MappingNode):
-            return self.mapping(node)
+            return self.mapping(node, depth)
         if isinstance(node, yaml.SequenceNode):
             if node.tag != f"{_TAG}seq":
                 return self.bad_tag(node)
-            items = [self.build(item) for item in node.value]
+            items = [self.build(item, depth + 1) for item in node.value]
             return Node("list", self.line_of(node), [item for item in items if item.kind != REFUSED])
         return self.scalar(node)
 
@@ -129,7 +142,7 @@ class _TreeBuilder:
             kind = "date and time"
         return Node(kind, self.line_of(node), value, node.value)
 
-    def mapping(self, node: yaml.MappingNode) -> Node:
+    def mapping(self, node: yaml.MappingNode, depth: int) -> Node:
         if node.tag != f"{_TAG}map":
             return self.bad_tag(node)
         entries: dict[str, Entry] = {}
@@ -148,14 +161,15 @@ class _TreeBuilder:
                 continue
             if node is self.root:
                 self.top_line = self.line_of(key_node)
-            entries[key] = Entry(key, self.line_of(key_node), self.build(value_node))
+            entries[key] = Entry(key, self.line_of(key_node), self.build(value_node, depth + 1))
         return Node("mapping", self.line_of(node), entries)
 
 
 def parse_yaml(text: str, path: Path | str, first_line: int, diagnostics: Diagnostics) -> Node | None:
     """Parse one YAML document whose first line is `first_line` of the file; None after an error."""
     try:
-        composed = yaml.compose(text, Loader=yaml.SafeLoader)
+        composed = yaml.compose(text, Loader=_LOADER)
+
     except yaml.MarkedYAMLError as exc:
         diagnostics.error(path, *_syntax_error(exc, first_line))
         return None
@@ -163,20 +177,15 @@ def parse_yaml(text: str, path: Path | str, first_line: int, diagnostics: Diagno
         diagnostics.error(path, first_line, f"YAML error: {exc}")
         return None
     except RecursionError:
-        diagnostics.error(path, first_line, "the YAML is nested too deeply")
+        diagnostics.error(path, first_line, f"the YAML is nested more than {MAX_DEPTH} levels deep")
         return None
     if composed is None:
         return Node("mapping", first_line, {})
     builder = _TreeBuilder(composed, path, first_line, diagnostics)
     try:
         return builder.build(composed)
-    except _TooLarge:
-        diagnostics.error(
-            path,
-            builder.top_line,
-            f"the YAML expands to more than {MAX_VALUES} values",
-            "remove the repeated aliases (*name)",
-        )
+    except _Unreadable as problem:
+        diagnostics.error(path, builder.top_line, problem.message, problem.hint)
         return None
 
 
@@ -187,11 +196,17 @@ _UNCLOSED = {
 }
 
 
-def _syntax_error(exc: yaml.MarkedYAMLError, first_line: int) -> tuple[int, str]:
-    """Line and message; something left open is reported where it was opened, not where the parser gave up."""
+def _syntax_error(exc: yaml.MarkedYAMLError, first_line: int) -> tuple[int, str, str]:
+    """Line, message and hint; something left open is reported where it was opened, not where the parser gave up."""
+
     problem = exc.problem or "invalid YAML"
     problem_line = first_line + exc.problem_mark.line if exc.problem_mark else first_line
     unclosed = _UNCLOSED.get(exc.context or "")
     if unclosed and exc.context_mark is not None:
-        return first_line + exc.context_mark.line, f"YAML syntax error: {unclosed} ({problem} at line {problem_line})"
-    return problem_line, f"YAML syntax error: {problem}"
+        message = f"YAML syntax error: {unclosed} ({problem} at line {problem_line})"
+        return first_line + exc.context_mark.line, message, ""
+
+    return problem_line, f"YAML syntax error: {problem}", _QUOTE_HINT
+
+
+_QUOTE_HINT = "put a value in quotes if it starts with * & ! % @ ` [ { or holds ': '"

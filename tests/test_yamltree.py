@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from builder.diagnostics import Diagnostics
 from builder.source import read_document
-from builder.yamltree import MAX_VALUES, parse_yaml
+from builder.yamltree import MAX_DEPTH, MAX_VALUES, parse_yaml
 
 DOCUMENT = """\
 title: Plank
@@ -64,7 +64,9 @@ def test_alias_expansion_is_bounded() -> None:
 def test_deep_nesting_is_an_error_not_a_crash() -> None:
     diagnostics = Diagnostics()
     assert parse_yaml("a: " + "[" * 5000 + "]" * 5000, "deep.yml", 1, diagnostics) is None
-    assert [str(d) for d in diagnostics.sorted()] == ["deep.yml:1: the YAML is nested too deeply"]
+    assert [str(d) for d in diagnostics.sorted()] == [
+        f"deep.yml:1: the YAML is nested more than {MAX_DEPTH} levels deep"
+    ]
 
 
 @settings(max_examples=300, deadline=None)
