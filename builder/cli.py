@@ -88,6 +88,9 @@ def _build(arguments: argparse.Namespace) -> int:
         f"built {_count(result.pages, 'page')} in {result.seconds:.2f} s "
         f"({result.written} written, {result.unchanged} unchanged) into {arguments.output}/"
     )
+    if not options.offline:
+        print(f"view it: python3 -m http.server --directory {arguments.output}  (then open http://127.0.0.1:8000/)")
+
     return EXIT_OK
 
 
