@@ -1,0 +1,49 @@
+"""Golden site: the fixture guide's whole build compared file by file with tests/golden/base.
+
+After a deliberate change to templates or output, regenerate with:
+    GUIDE_REGENERATE_GOLDEN=1 python -m pytest tests/test_golden.py
+and review the diff in git before committing it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import shutil
+from pathlib import Path
+
+from builder.cli import main
+from tests.conftest import BASE_GUIDE
+
+GOLDEN = Path(__file__).parent / "golden" / "base"
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()
+    }
+
+
+def test_fixture_guide_builds_exactly_the_golden_site(tmp_path: Path) -> None:
+    output = tmp_path / "output"
+    assert main(["build", "--content", str(BASE_GUIDE / "content"), "--output", str(output)]) == 0
+    built = {name: data for name, data in _files(output).items() if not name.startswith("static/")}
+    if os.environ.get("GUIDE_REGENERATE_GOLDEN"):
+        shutil.rmtree(GOLDEN, ignore_errors=True)
+        for name, data in built.items():
+            (GOLDEN / name).parent.mkdir(parents=True, exist_ok=True)
+            (GOLDEN / name).write_bytes(data)
+    expected = _files(GOLDEN)
+    assert sorted(built) == sorted(expected)
+    differences = []
+    for name in sorted(expected):
+        if built[name] != expected[name]:
+            diff = difflib.unified_diff(
+                expected[name].decode().splitlines(),
+                built[name].decode().splitlines(),
+                f"golden/{name}",
+                f"built/{name}",
+                lineterm="",
+            )
+            differences.append("\n".join(list(diff)[:40]))
+    assert not differences, "\n\n".join(differences)
