@@ -18,6 +18,8 @@ from builder.validate import load_guide
 __all__ = ["main"]
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+CACHE_FOLDER = ".guide-cache"
+"""Beside the content folder: what is costly to make again (card PDFs), safe to delete."""
 
 
 class UsageError(Exception):
@@ -79,8 +81,11 @@ def _build(arguments: argparse.Namespace) -> int:
         drafts=arguments.drafts,
         offline=arguments.offline,
         base_url=_base_url(arguments),
+        pdf=arguments.pdf,
+        cache=arguments.content.parent / CACHE_FOLDER,
     )
     diagnostics = Diagnostics()
+
     result = build(options, diagnostics)
     if result is None:
         return _report(diagnostics)
@@ -90,7 +95,9 @@ def _build(arguments: argparse.Namespace) -> int:
     )
     if not options.offline:
         print(f"view it: python3 -m http.server --directory {arguments.output}  (then open http://127.0.0.1:8000/)")
-
+    if result.pdf_problem:
+        print(f"guide: the site was built without card PDFs: {result.pdf_problem}", file=sys.stderr)
+        return EXIT_CONTENT
     return EXIT_OK
 
 
@@ -135,6 +142,8 @@ def _parser() -> argparse.ArgumentParser:
     build_command.add_argument("--drafts", action="store_true", help="include pages marked draft: true")
     build_command.add_argument("--offline", action="store_true", help="links end in index.html, to open from disk")
     build_command.add_argument("--base-url", metavar="URL", help="the site's absolute URL, overriding site.yml")
+    build_command.add_argument("--pdf", action="store_true", help="also write card.pdf beside each routine card")
+
     build_command.set_defaults(run=_build)
 
     check = command("check", "validate the whole guide and write nothing")

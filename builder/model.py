@@ -9,9 +9,9 @@ from pathlib import Path
 from builder.dose import Dose
 
 __all__ = [
-    "CARD_SIZES",
     "LEVELS",
     "Article",
+    "CardLayout",
     "Equipment",
     "Exercise",
     "Guide",
@@ -24,7 +24,6 @@ __all__ = [
 ]
 
 LEVELS = ("beginner", "intermediate", "advanced")
-CARD_SIZES = ("a6", "a5", "a4", "letter", "index-card")
 
 
 @dataclass(frozen=True)
@@ -108,12 +107,21 @@ class RoutineItem:
 
 
 @dataclass(frozen=True)
+class CardLayout:
+    """How a routine's card fits its page: base type size and the items (by index) in each column."""
+
+    font_pt: float
+    columns: tuple[tuple[int, ...], ...]
+
+
+@dataclass(frozen=True)
 class Routine(Page):
     level: str
     frequency: str
     card_size: str
     items: tuple[RoutineItem, ...]
     estimated_seconds: int
+    card: CardLayout
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from builder.cards import CARD_SIZES
 from builder.crossref import CrossIndex
 from builder.model import Guide, Page
 from builder.urls import site_path
@@ -16,6 +17,8 @@ from builder.urls import site_path
 __all__ = ["PagePlan", "output_file", "plan_pages"]
 
 Crumb = tuple[str, str]
+FOUR_UP_PAPERS = ("a4", "letter")
+"""Papers on which A6 cards are printed four to a page, for clubs that print a stack."""
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,32 @@ def plan_pages(guide: Guide, index: CrossIndex) -> list[PagePlan]:
                 f"{routine.title}: card",
                 values,
                 (home, routines_crumb, (routine.title, routine_path)),
+                in_sitemap=False,
+            )
+        )
+    cards_crumbs = (home, routines_crumb, ("Print all cards", site_path("cards")))
+    plans.append(
+        PagePlan(
+            site_path("cards"),
+            "cards.html",
+            "Print all cards",
+            {"routines": index.routines, "exercises": guide.exercises},
+            (home, routines_crumb),
+            in_sitemap=False,
+        )
+    )
+    for paper in FOUR_UP_PAPERS:
+        plans.append(
+            PagePlan(
+                site_path("cards-sheet", paper),
+                "cards-sheet.html",
+                f"A6 cards, four to a {CARD_SIZES[paper].label} page",
+                {
+                    "routines": tuple(r for r in index.routines if r.card_size == "a6"),
+                    "paper": CARD_SIZES[paper],
+                    "exercises": guide.exercises,
+                },
+                cards_crumbs,
                 in_sitemap=False,
             )
         )

@@ -11,6 +11,7 @@ from builder.crossref import cross_index
 from builder.diagnostics import Diagnostics
 from builder.output import check_output_folder, write_site
 from builder.pages import output_file, plan_pages
+from builder.pdf import PdfUnavailable, card_pdfs, check_weasyprint
 from builder.render import Renderer, TemplateProblem
 from builder.theme import static_files, theme_folders
 from builder.validate import load_guide
@@ -26,6 +27,8 @@ class BuildOptions:
     drafts: bool = False
     offline: bool = False
     base_url: str | None = None
+    pdf: bool = False
+    cache: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,7 @@ class BuildResult:
     written: int
     unchanged: int
     seconds: float
+    pdf_problem: str = ""
 
 
 def build(options: BuildOptions, diagnostics: Diagnostics) -> BuildResult | None:
@@ -52,7 +56,14 @@ def build(options: BuildOptions, diagnostics: Diagnostics) -> BuildResult | None
         overrides["base_url"] = options.base_url
     guide = dataclasses.replace(guide, settings=dataclasses.replace(guide.settings, **overrides))
     plans = plan_pages(guide, cross_index(guide))
-    renderer = Renderer(guide, folders)
+    pdf_problem = ""
+    if options.pdf:
+        try:
+            check_weasyprint()
+        except PdfUnavailable as problem:
+            pdf_problem = str(problem)
+    make_pdfs = options.pdf and not pdf_problem
+    renderer = Renderer(guide, folders, pdf=make_pdfs)
     files: dict[str, bytes] = {}
     for plan in plans:
         try:
@@ -62,6 +73,9 @@ def build(options: BuildOptions, diagnostics: Diagnostics) -> BuildResult | None
     if diagnostics:
         return None
     files.update({name: path.read_bytes() for name, path in static_files(folders).items()})
+    if make_pdfs:
+        cards = [output_file(plan.path) for plan in plans if plan.template == "card.html"]
+        files.update(card_pdfs(files, cards, options.cache))
     summary = write_site(output, files)
     seconds = time.perf_counter() - started
-    return BuildResult(len(plans), len(files), summary.written, summary.unchanged, seconds)
+    return BuildResult(len(plans), len(files), summary.written, summary.unchanged, seconds, pdf_problem)

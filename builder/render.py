@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 import jinja2
 from markupsafe import Markup
 
+from builder.cards import CARD_SIZES, qr_svg, tick_count
 from builder.diagnostics import Diagnostic, shown_path
 from builder.dose import format_dose, format_estimate
 from builder.links import Link
@@ -72,7 +73,8 @@ def muscle_states(
 class Renderer:
     """Renders page plans; one per process, since the Jinja environment and Markdown converter are costly."""
 
-    def __init__(self, guide: Guide, folders: list[Path]) -> None:
+    def __init__(self, guide: Guide, folders: list[Path], pdf: bool = False) -> None:
+
         self.guide = guide
         self.settings = guide.settings
         self.folders = folders
@@ -104,6 +106,10 @@ class Renderer:
             site_path=site_path,
             kind_of=_kind_of,
             muscle_states=lambda primary, secondary, drawn: muscle_states(primary, secondary, drawn, guide),
+            card_sizes=CARD_SIZES,
+            tick_count=tick_count,
+            qr_code=lambda url: Markup(qr_svg(url)),
+            pdf=pdf,
         )
 
     def _href_function(self) -> Callable[..., str]:

@@ -13,6 +13,8 @@ _SECTIONS = {
     "exercise": "exercises/{}/",
     "routine": "routines/{}/",
     "card": "routines/{}/card/",
+    "cards": "cards/",
+    "cards-sheet": "cards/{}/",
     "article": "articles/{}/",
     "muscle": "muscles/{}/",
     "region": "regions/{}/",

@@ -10,12 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from builder.cards import CARD_SIZES, card_layout, larger_sizes
 from builder.diagnostics import Diagnostics, did_you_mean
 from builder.discovery import SourceFile, discover
 from builder.dose import DOSE_KEYS, Dose, DoseError, FieldValue, estimate_seconds, make_dose, merge, parse_field
 from builder.fields import Fields
 from builder.links import find_links
-from builder.model import CARD_SIZES, LEVELS, Article, Exercise, Guide, Routine, RoutineItem, Settings, Taxonomy
+from builder.model import LEVELS, Article, CardLayout, Exercise, Guide, Routine, RoutineItem, Settings, Taxonomy
 from builder.settings import load_settings
 from builder.source import Document, read_document
 from builder.taxonomy import load_taxonomy
@@ -172,16 +173,33 @@ class _Loader:
         items = tuple(
             item for node in fields.list_nodes("exercises", required=True) if (item := self.routine_item(fields, node))
         )
+        frequency = fields.text("frequency", max_length=60)
         routine = Routine(
             **page,  # type: ignore[arg-type]
             level=fields.choice("level", LEVELS, "beginner"),
-            frequency=fields.text("frequency", max_length=60),
+            frequency=frequency,
             card_size=card_size,
             items=items,
             estimated_seconds=sum(estimate_seconds(item.dose, self.settings.seconds_per_rep) for item in items),
+            card=self.card(fields, str(page["title"]), frequency, items, card_size),
         )
         fields.finish()
         self.routines[source.slug] = routine
+
+    def card(self, fields: Fields, title: str, frequency: str, items: tuple[RoutineItem, ...], size: str) -> CardLayout:
+        """The card's layout; a routine too long for its card size is an error naming a size that fits."""
+        with_qr = bool(self.settings.base_url)
+        layout = card_layout(title, frequency, items, self.exercises, CARD_SIZES[size], with_qr)
+        if layout is not None:
+            return layout
+        fitting = [
+            other.name
+            for other in larger_sizes(CARD_SIZES[size])
+            if card_layout(title, frequency, items, self.exercises, other, with_qr)
+        ]
+        hint = f"use card size '{fitting[0]}'" if fitting else "split it into shorter routines"
+        fields.error(fields.line("exercises"), f"routine too long for its card size '{size}'", hint)
+        return CardLayout(0, ())
 
     def routine_item(self, routine: Fields, node: Node) -> RoutineItem | None:
         """A bare slug takes the exercise's dose; a mapping's dose keys replace it key by key."""

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 
 from builder.cli import main
+from tests.browser import CHROMIUM, CHROMIUM_FLAGS
 
 TESTS = Path(__file__).parent
 BASE_GUIDE = TESTS / "fixtures" / "base"
@@ -50,3 +52,14 @@ def run_guide(capsys: pytest.CaptureFixture[str]) -> Callable[..., Run]:
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file below a folder with its bytes, to show that a command changed nothing."""
     return {str(path.relative_to(folder)): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """One headless Chromium for the whole run, closed at its end."""
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        try:
+            yield launched
+        finally:
+            launched.close()

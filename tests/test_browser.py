@@ -10,7 +10,6 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser
 
 from builder.cli import main
-from tests.browser import browser  # noqa: F401  (a fixture)
 from tests.serving import serve
 
 REPOSITORY = Path(__file__).parent.parent
@@ -40,7 +39,7 @@ def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.parametrize("width", [390, 1280])
 @pytest.mark.parametrize("path", PAGES)
 def test_page_is_clean_and_accessible(
-    browser: Browser,  # noqa: F811
+    browser: Browser,
     site_url: str,
     screenshots: Path,
     path: str,

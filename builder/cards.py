@@ -1,0 +1,144 @@
+"""Routine cards: paper sizes, and the layout that fits a routine on one page of its size.
+
+Print CSS cannot shrink text to fit a page, so the layout is chosen here:
+the largest type (from 11 pt down to a readable 8 pt), in one column or two
+where the paper is wide enough, whose estimated height fits. Items are
+placed in columns here too, so both renderers (Chromium and WeasyPrint) lay
+out exactly what was measured. The estimate errs on the tall side; its
+constants were measured in both renderers (tests/test_cards.py prints the
+longest routine of every size on one page).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import segno
+
+from builder.dose import format_dose
+from builder.model import CardLayout, Exercise, RoutineItem
+
+__all__ = ["CARD_SIZES", "CardSize", "card_layout", "larger_sizes", "qr_svg", "tick_count"]
+
+_PT = 0.3528
+"""Millimetres in a point."""
+
+
+@dataclass(frozen=True)
+class CardSize:
+    name: str
+    label: str
+    width: float
+    height: float
+    margin: float
+    qr: float
+    max_columns: int
+
+
+CARD_SIZES = {
+    size.name: size
+    for size in (
+        CardSize("index-card", "index card (5 x 3 in)", 127.0, 76.2, 4.0, 15.0, 2),
+        CardSize("a6", "A6", 105.0, 148.0, 6.0, 18.0, 1),
+        CardSize("a5", "A5", 148.0, 210.0, 8.0, 22.0, 2),
+        CardSize("letter", "US letter", 215.9, 279.4, 12.0, 28.0, 2),
+        CardSize("a4", "A4", 210.0, 297.0, 12.0, 28.0, 2),
+    )
+}
+"""Sizes in millimetres, smallest first; index cards are landscape, the others portrait."""
+
+FONT_STEPS = (11.0, 10.0, 9.0, 8.0)
+"""Base type sizes in points, tried largest first; 8 pt is the smallest still read at arm's length."""
+
+_LINE = 1.3  # line height, in ems
+_CUE_SIZE = 0.85  # cues and notes, relative to the base size
+_CHAR = 0.51  # average width of a character of cue text, in ems: 0.506 measured in Chromium, DejaVu Sans
+_BOLD_CHAR = 0.585  # the same for bold titles and doses: 0.580 measured
+_WRAP_LOSS = 5  # characters a wrapped line leaves unused at its end, on average a short word
+_COLUMN_GAP = 5.0  # mm
+_TICK = 1.35  # one tick box and its gap, in ems
+_ITEM_PADDING = 0.85  # ems above and below an item, and its rule
+
+
+def tick_count(item: RoutineItem) -> int:
+    """One box per set, per side where the dose is per side."""
+    return item.dose.sets.high * (2 if item.dose.per_side else 1)
+
+
+def _lines(characters: int, per_line: float) -> int:
+    if characters <= per_line:
+        return 1
+    return math.ceil(characters / (per_line - _WRAP_LOSS))
+
+
+def _item_height(item: RoutineItem, exercise: Exercise, font_pt: float, column_width: float) -> float:
+    em = font_pt * _PT
+    bold_per_line = column_width / (em * _BOLD_CHAR)
+    cue_per_line = column_width / (em * _CUE_SIZE * _CHAR)
+    ticks_per_row = max(1, int(column_width / (em * _TICK)))
+    title, dose = len(exercise.title) + 4, len(format_dose(item.dose))
+    together = title + dose + 1 <= bold_per_line
+    heading_lines = 1 if together else _lines(title, bold_per_line) + _lines(dose, bold_per_line)
+    cues = len(item.note) + sum(len(cue) + 3 for cue in exercise.cues)
+    height = heading_lines * _LINE
+
+    if cues:
+        height += _lines(cues, cue_per_line) * _LINE * _CUE_SIZE
+    height += math.ceil(tick_count(item) / ticks_per_row) * _TICK + _ITEM_PADDING
+    return height * em
+
+
+def _header_height(title: str, frequency: str, size: CardSize, font_pt: float, with_qr: bool) -> float:
+    em = font_pt * _PT
+    text_width = size.width - 2 * size.margin - (size.qr + 4 if with_qr else 0)
+
+    title_lines = _lines(len(title), text_width / (em * 1.35 * _BOLD_CHAR))
+    meta_lines = _lines(len(frequency) + 40, text_width / (em * _CUE_SIZE * _CHAR))
+    text = (title_lines * 1.35 * 1.15 + meta_lines * _CUE_SIZE * _LINE + 0.6) * em
+    return max(text, size.qr + 2 if with_qr else 0)
+
+
+def card_layout(
+    title: str,
+    frequency: str,
+    items: tuple[RoutineItem, ...],
+    exercises: dict[str, Exercise],
+    size: CardSize,
+    with_qr: bool,
+) -> CardLayout | None:
+    """The layout with the largest type that fits one page (one column before two), or None when none does."""
+    for font_pt in FONT_STEPS:
+        em = font_pt * _PT
+        room = size.height - 2 * size.margin - _header_height(title, frequency, size, font_pt, with_qr) - 1.6 * em
+        for columns in range(1, size.max_columns + 1):
+            column_width = (size.width - 2 * size.margin - (columns - 1) * _COLUMN_GAP) / columns
+            heights = [_item_height(item, exercises[item.exercise], font_pt, column_width) for item in items]
+            placed = _fill_columns(heights, room, columns)
+            if placed is not None:
+                return CardLayout(font_pt, placed)
+    return None
+
+
+def _fill_columns(heights: list[float], room: float, columns: int) -> tuple[tuple[int, ...], ...] | None:
+    """Items in order, each column filled before the next, as a reader goes down and across."""
+    placed: list[list[int]] = [[]]
+    used = 0.0
+    for index, height in enumerate(heights):
+        if used + height > room:
+            if len(placed) == columns or height > room:
+                return None
+            placed.append([])
+            used = 0.0
+        placed[-1].append(index)
+        used += height
+    return tuple(tuple(column) for column in placed)
+
+
+def larger_sizes(size: CardSize) -> list[CardSize]:
+    return [other for other in CARD_SIZES.values() if other.width * other.height > size.width * size.height]
+
+
+def qr_svg(url: str) -> str:
+    """An inline SVG QR code, sized by CSS; medium error correction survives a crumpled card."""
+    return segno.make(url, error="m").svg_inline(omitsize=True, border=0, dark="#000")

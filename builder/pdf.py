@@ -1,0 +1,65 @@
+"""Routine cards as PDF files with WeasyPrint, from the same HTML and CSS the site serves.
+
+PDFs are slow to make, so each is cached under the hash of its card's HTML,
+the theme's static files and the WeasyPrint version: an unchanged card is
+never rendered again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+from pathlib import Path
+
+__all__ = ["PdfUnavailable", "card_pdfs", "check_weasyprint"]
+
+_INSTALL = (
+    "--pdf needs WeasyPrint and its system libraries: pip install weasyprint, "
+    "and on Debian or Ubuntu apt-get install libpango-1.0-0 libpangoft2-1.0-0"
+)
+
+
+class PdfUnavailable(Exception):
+    """WeasyPrint or a library it needs is missing; the message says what to install."""
+
+
+def check_weasyprint() -> str:
+    """The WeasyPrint version, or PdfUnavailable naming what to install."""
+    try:
+        import weasyprint
+    except (ImportError, OSError) as error:
+        raise PdfUnavailable(f"{_INSTALL} ({error})") from error
+    return weasyprint.__version__
+
+
+def card_pdfs(files: dict[str, bytes], cards: list[str], cache: Path | None) -> dict[str, bytes]:
+    """`card.pdf` beside each card page (`routines/x/card/index.html`), from the cache where it can be."""
+    version = check_weasyprint()
+    from weasyprint import HTML
+
+    assets = hashlib.sha256(version.encode())
+    static = {name: data for name, data in sorted(files.items()) if name.startswith("static/")}
+    for name, data in static.items():
+        assets.update(name.encode() + b"\0" + data)
+    pdfs = {}
+    with tempfile.TemporaryDirectory(prefix="guide-pdf-") as folder:
+        site = Path(folder)
+        for name, data in static.items():
+            (site / name).parent.mkdir(parents=True, exist_ok=True)
+            (site / name).write_bytes(data)
+        for card in cards:
+            key = assets.copy()
+            key.update(files[card])
+            cached = cache / "pdf" / f"{key.hexdigest()}.pdf" if cache else None
+            if cached is not None and cached.is_file():
+                data = cached.read_bytes()
+            else:
+                page = site / card
+                page.parent.mkdir(parents=True, exist_ok=True)
+                page.write_bytes(files[card])
+                data = HTML(filename=str(page)).write_pdf()
+                if cached is not None:
+                    cached.parent.mkdir(parents=True, exist_ok=True)
+                    cached.write_bytes(data)
+            pdfs[card.removesuffix("index.html") + "card.pdf"] = data
+    return pdfs
