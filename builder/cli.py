@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -11,6 +12,7 @@ from builder import __version__
 from builder.diagnostics import Diagnostics
 from builder.output import OutputRefused
 from builder.pipeline import BuildOptions, build
+from builder.progress import ProgressBar
 from builder.scaffold import PAGE_KINDS, ScaffoldError, init_guide, new_page
 from builder.settings import normalise_base_url
 from builder.validate import load_guide
@@ -24,6 +26,13 @@ CACHE_FOLDER = ".guide-cache"
 
 class UsageError(Exception):
     """A command that cannot run as asked; reported on one line with exit code 2."""
+
+
+def _positive(text: str) -> int:
+    number = int(text)
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return number
 
 
 def _count(number: int, noun: str) -> str:
@@ -82,16 +91,17 @@ def _build(arguments: argparse.Namespace) -> int:
         offline=arguments.offline,
         base_url=_base_url(arguments),
         pdf=arguments.pdf,
-        cache=arguments.content.parent / CACHE_FOLDER,
+        cache=None if arguments.no_cache else arguments.content.parent / CACHE_FOLDER,
+        jobs=arguments.jobs,
     )
     diagnostics = Diagnostics()
-
-    result = build(options, diagnostics)
+    with ProgressBar(enabled=sys.stdout.isatty()) as progress:
+        result = build(options, diagnostics, progress.update)
     if result is None:
         return _report(diagnostics)
     print(
-        f"built {_count(result.pages, 'page')} in {result.seconds:.2f} s "
-        f"({result.written} written, {result.unchanged} unchanged) into {arguments.output}/"
+        f"built {_count(result.pages, 'page')} in {result.seconds:.1f} s "
+        f"({result.rendered} rendered, {result.unchanged} unchanged, {result.cached} cached)"
     )
     if not options.offline:
         print(f"view it: python3 -m http.server --directory {arguments.output}  (then open http://127.0.0.1:8000/)")
@@ -143,6 +153,14 @@ def _parser() -> argparse.ArgumentParser:
     build_command.add_argument("--offline", action="store_true", help="links end in index.html, to open from disk")
     build_command.add_argument("--base-url", metavar="URL", help="the site's absolute URL, overriding site.yml")
     build_command.add_argument("--pdf", action="store_true", help="also write card.pdf beside each routine card")
+    build_command.add_argument(
+        "--jobs",
+        type=_positive,
+        default=os.cpu_count() or 1,
+        metavar="N",
+        help="processes to render with (default: all cores)",
+    )
+    build_command.add_argument("--no-cache", action="store_true", help=f"neither read nor write {CACHE_FOLDER}/")
 
     build_command.set_defaults(run=_build)
 

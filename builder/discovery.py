@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,11 +29,12 @@ def _markdown_files(folder: Path) -> list[Path]:
 
     Hidden files and folders (editor swap files, .git) are left out.
     """
-    if not folder.is_dir():
-        return []
-    found = [path.relative_to(folder) for path in folder.rglob("*.md") if path.is_file()]
-    visible = (path for path in found if not any(part.startswith(".") for part in path.parts))
-    return [folder / path for path in sorted(visible, key=lambda path: (len(path.parts), path))]
+    found: list[tuple[int, str, str]] = []
+    for root, folders, names in os.walk(folder):
+        folders[:] = [name for name in folders if not name.startswith(".")]
+        depth = root.count(os.sep)
+        found.extend((depth, root, name) for name in names if name.endswith(".md") and not name.startswith("."))
+    return [Path(root, name) for _, root, name in sorted(found)]
 
 
 def discover(content: Path, taxonomy: Taxonomy, diagnostics: Diagnostics) -> list[SourceFile]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Collection, Mapping
-from dataclasses import replace
 from pathlib import Path
 
 from slugify import slugify
@@ -149,7 +148,7 @@ class Fields:
         if node.kind != "mapping":
             self._expect(key, node, "a mapping of keys to values")
             return None
-        return Fields(replace(node, line=self.line(key)), self.path, self.diagnostics, known)
+        return Fields(node._replace(line=self.line(key)), self.path, self.diagnostics, known)
 
     def list_nodes(self, key: str, required: bool = False) -> list[Node]:
         """The items of a list; a single scalar is taken as a list of one, as authors often write."""

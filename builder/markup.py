@@ -9,6 +9,7 @@ Dose boxes come from a template, after cleaning, since they are our markup.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 from collections.abc import Callable
@@ -42,10 +43,18 @@ def _clean(fragment: str) -> str:
 
 
 class BodyConverter:
-    """Converts bodies one after another with one reused Markdown instance (it is costly to build)."""
+    """Converts bodies with one reused Markdown instance (it is costly to build), never the same source twice.
 
-    def __init__(self, trusted_html: bool) -> None:
+    `cache` maps a digest of the Markdown, with its links already written in,
+    to its HTML; the build cache keeps it between builds.
+    """
+
+    def __init__(self, trusted_html: bool, cache: dict[str, str] | None = None) -> None:
         self.trusted_html = trusted_html
+        self.cache = {} if cache is None else cache
+        self.used: set[str] = set()
+        self.hits = 0
+
         self._markdown = markdown.Markdown(extensions=list(EXTENSIONS), output_format="html")
 
     def convert(self, body: str, link_html: Callable[[Link], str], dose_box_html: Callable[[str], str]) -> str:
@@ -62,11 +71,22 @@ class BodyConverter:
                 pieces.append(link_html(link))
             position = link.end
         pieces.append(body[position:])
-        self._markdown.reset()
-        converted = self._markdown.convert("".join(pieces))
-        if not self.trusted_html:
-            converted = _clean(converted)
+        source = "".join(pieces)
+        key = hashlib.blake2b(f"{self.trusted_html}\0{source}".encode(), digest_size=20).hexdigest()
+        self.used.add(key)
+        converted = self.cache.get(key)
+
+        if converted is None:
+            converted = self._convert(source)
+            self.cache[key] = converted
+        else:
+            self.hits += 1
         return _PLACEHOLDER_PARAGRAPH.sub(lambda match: dose_box_html(boxes[int(match.group(1))]), converted)
+
+    def _convert(self, source: str) -> str:
+        self._markdown.reset()
+        converted = self._markdown.convert(source)
+        return converted if self.trusted_html else _clean(converted)
 
 
 def anchor(url: str, label: str) -> str:

@@ -11,13 +11,20 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from builder.diagnostics import shown_path
 
-__all__ = ["MARKER", "OutputRefused", "WriteSummary", "check_output_folder", "write_site"]
+__all__ = [
+    "MARKER",
+    "OutputRefused",
+    "check_output_folder",
+    "commit_site",
+    "put_file",
+    "staged_site",
+]
 
 MARKER = ".guide-output"
 """Left in every output folder the builder made; a folder without it is never cleaned."""
@@ -25,12 +32,6 @@ MARKER = ".guide-output"
 
 class OutputRefused(Exception):
     """An output folder the builder must not replace; a usage error."""
-
-
-@dataclass(frozen=True)
-class WriteSummary:
-    written: int
-    unchanged: int
 
 
 def _kept(name: str) -> bool:
@@ -63,26 +64,40 @@ def check_output_folder(output: Path, protected: Iterable[tuple[str, Path]]) -> 
     return target
 
 
-def write_site(output: Path, files: dict[str, bytes]) -> WriteSummary:
-    """Write `files` (site paths to bytes) as the new content of `output`, which `check_output_folder` passed."""
+def put_file(staging: Path, output: Path, name: str, data: bytes) -> bool:
+    """Write one file of the new site; False when the old site has the same bytes, which are hard-linked instead."""
+    destination = staging / name
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    previous = output / name
+    try:
+        same = previous.stat().st_size == len(data) and previous.read_bytes() == data
+    except OSError:
+        same = False
+    if same:
+        os.link(previous, destination)
+    else:
+        destination.write_bytes(data)
+    return not same
+
+
+@contextmanager
+def staged_site(output: Path) -> Iterator[Path]:
+    """A folder beside `output` to write the new site into; `commit_site` swaps it in, else it is thrown away.
+
+    Whatever happens before the commit (an error, Ctrl-C), `output` is left as it was.
+    """
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}-new-", dir=output.parent))
     try:
-        unchanged = 0
-        for name, data in sorted(files.items()):
-            destination = staging / name
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            previous = output / name
-            if previous.is_file() and previous.stat().st_size == len(data) and previous.read_bytes() == data:
-                os.link(previous, destination)
-                unchanged += 1
-            else:
-                destination.write_bytes(data)
-        (staging / MARKER).write_text("This folder is written by guide build and replaced whole by the next build.\n")
-        _swap(staging, output)
+        yield staging
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return WriteSummary(written=len(files) - unchanged, unchanged=unchanged)
+
+
+def commit_site(staging: Path, output: Path) -> None:
+    """Mark the finished new site as ours and put it in place of the old one."""
+    (staging / MARKER).write_text("This folder is written by guide build and replaced whole by the next build.\n")
+    _swap(staging, output)
 
 
 def _swap(staging: Path, output: Path) -> None:

@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
-import dataclasses
+import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from builder.cache import BuildCache
 from builder.crossref import cross_index
 from builder.diagnostics import Diagnostics
-from builder.output import check_output_folder, write_site
+from builder.output import check_output_folder, commit_site, put_file, staged_site
 from builder.pages import output_file, plan_pages
+from builder.parallel import render_pages
 from builder.pdf import PdfUnavailable, card_pdfs, check_weasyprint
-from builder.render import Renderer, TemplateProblem
+from builder.render import Renderer
 from builder.theme import static_files, theme_folders
 from builder.validate import load_guide
 
 __all__ = ["BuildOptions", "BuildResult", "build"]
+
+Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
@@ -29,53 +34,64 @@ class BuildOptions:
     base_url: str | None = None
     pdf: bool = False
     cache: Path | None = None
+    jobs: int = os.cpu_count() or 1
 
 
 @dataclass(frozen=True)
 class BuildResult:
     pages: int
-    files: int
-    written: int
+    rendered: int
     unchanged: int
+    cached: int
     seconds: float
     pdf_problem: str = ""
 
 
-def build(options: BuildOptions, diagnostics: Diagnostics) -> BuildResult | None:
+def build(options: BuildOptions, diagnostics: Diagnostics, progress: Progress | None = None) -> BuildResult | None:
     """Build the site into `options.output`; None, with `diagnostics` saying why, leaves the output untouched."""
     started = time.perf_counter()
     folders = theme_folders(options.templates)
     protected = [("content folder", options.content), ("project folder", Path.cwd()), ("home folder", Path.home())]
     protected += [("templates folder", folder) for folder in folders]
     output = check_output_folder(options.output, protected)
-    guide = load_guide(options.content, diagnostics, drafts=options.drafts)
-    if guide is None:
-        return None
-    overrides: dict[str, object] = {"offline": guide.settings.offline or options.offline}
+    overrides: dict[str, object] = {"offline": True} if options.offline else {}
     if options.base_url is not None:
         overrides["base_url"] = options.base_url
-    guide = dataclasses.replace(guide, settings=dataclasses.replace(guide.settings, **overrides))
-    plans = plan_pages(guide, cross_index(guide))
-    pdf_problem = ""
-    if options.pdf:
-        try:
-            check_weasyprint()
-        except PdfUnavailable as problem:
-            pdf_problem = str(problem)
-    make_pdfs = options.pdf and not pdf_problem
-    renderer = Renderer(guide, folders, pdf=make_pdfs)
-    files: dict[str, bytes] = {}
-    for plan in plans:
-        try:
-            files[output_file(plan.path)] = renderer.render(plan)
-        except TemplateProblem as problem:
-            diagnostics.items.append(problem.diagnostic)
-    if diagnostics:
+    guide = load_guide(options.content, diagnostics, options.drafts, overrides)
+    if guide is None:
         return None
-    files.update({name: path.read_bytes() for name, path in static_files(folders).items()})
-    if make_pdfs:
-        cards = [output_file(plan.path) for plan in plans if plan.template == "card.html"]
-        files.update(card_pdfs(files, cards, options.cache))
-    summary = write_site(output, files)
+    plans = plan_pages(guide, cross_index(guide))
+    pdf_problem = _pdf_problem() if options.pdf else ""
+    make_pdfs = options.pdf and not pdf_problem
+    cache = BuildCache(options.cache)
+    bodies = cache.table("bodies")
+    renderer = Renderer(guide, folders, pdf=make_pdfs, bodies=bodies)
+    with staged_site(output) as staging:
+        summary = render_pages(renderer, plans, staging, output, options.jobs, progress or (lambda done, total: None))
+        if summary.problems:
+            diagnostics.items.extend(summary.problems)
+            return None
+        static = {name: path.read_bytes() for name, path in static_files(folders).items()}
+        for name, data in static.items():
+            put_file(staging, output, name, data)
+        if make_pdfs:
+            cards = {output_file(plan.path) for plan in plans if plan.template == "card.html"}
+            pages = {name: (staging / name).read_bytes() for name in cards} | static
+            for name, data in card_pdfs(pages, sorted(cards), options.cache).items():
+                put_file(staging, output, name, data)
+        commit_site(staging, output)
+    known = bodies | summary.converted
+    cache.replace("bodies", {key: known[key] for key in summary.used})
+    cache.save()
     seconds = time.perf_counter() - started
-    return BuildResult(len(plans), len(files), summary.written, summary.unchanged, seconds, pdf_problem)
+    unchanged = summary.pages - summary.written
+    return BuildResult(len(plans), summary.written, unchanged, summary.cached, seconds, pdf_problem)
+
+
+def _pdf_problem() -> str:
+    """Why card PDFs cannot be made here, or nothing when they can."""
+    try:
+        check_weasyprint()
+    except PdfUnavailable as problem:
+        return str(problem)
+    return ""

@@ -73,13 +73,16 @@ def muscle_states(
 class Renderer:
     """Renders page plans; one per process, since the Jinja environment and Markdown converter are costly."""
 
-    def __init__(self, guide: Guide, folders: list[Path], pdf: bool = False) -> None:
+    def __init__(
+        self, guide: Guide, folders: list[Path], pdf: bool = False, bodies: dict[str, str] | None = None
+    ) -> None:
 
         self.guide = guide
         self.settings = guide.settings
         self.folders = folders
         self.root_path = urlsplit(self.settings.base_url).path or "/"
-        self.converter = BodyConverter(self.settings.trusted_html)
+        self.converter = BodyConverter(self.settings.trusted_html, bodies)
+
         self.targets: dict[str, tuple[str, str]] = {
             **{slug: ("exercise", page.title) for slug, page in guide.exercises.items()},
             **{slug: ("routine", page.title) for slug, page in guide.routines.items()},

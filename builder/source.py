@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import hashlib
+from dataclasses import dataclass
 from pathlib import Path
 
 from frontmatter.default_handlers import YAMLHandler
@@ -10,7 +11,7 @@ from frontmatter.default_handlers import YAMLHandler
 from builder.diagnostics import Diagnostics
 from builder.yamltree import Node, parse_yaml
 
-__all__ = ["Document", "read_document", "read_text", "read_yaml_file"]
+__all__ = ["Document", "DocumentCache", "read_document", "read_text", "read_yaml_file"]
 
 _FRONT_MATTER = YAMLHandler()
 
@@ -25,9 +26,10 @@ class Document:
     body_line: int
 
 
-def read_text(path: Path, diagnostics: Diagnostics) -> str | None:
-    """The file as text with a byte-order mark dropped and line ends made `\\n`, or None after an error."""
-    data = path.read_bytes()
+def read_text(path: Path, diagnostics: Diagnostics, data: bytes | None = None) -> str | None:
+    """The file (or its `data`, already read) as text with a byte-order mark dropped and line ends made `\\n`."""
+    data = path.read_bytes() if data is None else data
+
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -46,14 +48,14 @@ def read_yaml_file(path: Path, diagnostics: Diagnostics) -> Node | None:
     return _require_mapping(node, path, "the file", diagnostics)
 
 
-def read_document(path: Path, diagnostics: Diagnostics) -> Document | None:
+def read_document(path: Path, diagnostics: Diagnostics, data: bytes | None = None) -> Document | None:
     """A Markdown file with YAML front matter between `---` lines, or None after an error.
 
     python-frontmatter splits the file, but on its own it takes a missing or
     unterminated block as "no metadata" and reads YAML without lines, so the
     opening fence is checked here and the YAML is parsed by `parse_yaml`.
     """
-    text = read_text(path, diagnostics)
+    text = read_text(path, diagnostics, data)
     if text is None:
         return None
     if not text.strip():
@@ -75,7 +77,7 @@ def read_document(path: Path, diagnostics: Diagnostics) -> Document | None:
     front = _require_mapping(node, path, "the front matter", diagnostics)
     if front is None:
         return None
-    front = replace(front, line=1)  # missing keys are reported at the opening fence
+    front = front._replace(line=1)  # missing keys are reported at the opening fence
     body_line = text[: len(text) - len(body)].count("\n") + 1
     return Document(path, front, body, body_line)
 
@@ -87,3 +89,28 @@ def _require_mapping(node: Node | None, path: Path, what: str, diagnostics: Diag
         diagnostics.error(path, node.line, f"{what} must be a mapping of keys to values, found {node.describe()}")
         return None
     return node
+
+
+class DocumentCache:
+    """Parsed documents by path and content digest, so an unchanged file is not parsed again.
+
+    `table` is a plain dict the build cache saves between runs; only files
+    that parsed without a problem are kept, so problems are always reported.
+    """
+
+    def __init__(self, table: dict[str, tuple[bytes, Document]] | None = None) -> None:
+        self.table = {} if table is None else table
+        self.changed = False
+
+    def read(self, path: Path, diagnostics: Diagnostics) -> Document | None:
+        data = path.read_bytes()
+        digest = hashlib.blake2b(data, digest_size=16).digest()
+        cached = self.table.get(str(path))
+        if cached is not None and cached[0] == digest:
+            return cached[1]
+        problems = len(diagnostics)
+        document = read_document(path, diagnostics, data)
+        if document is not None and len(diagnostics) == problems:
+            self.table[str(path)] = (digest, document)
+            self.changed = True
+        return document

@@ -7,6 +7,8 @@ from file names, so the order of files never matters for them.
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +20,7 @@ from builder.fields import Fields
 from builder.links import find_links
 from builder.model import LEVELS, Article, CardLayout, Exercise, Guide, Routine, RoutineItem, Settings, Taxonomy
 from builder.settings import load_settings
-from builder.source import Document, read_document
+from builder.source import Document, DocumentCache
 from builder.taxonomy import load_taxonomy
 from builder.yamltree import Node
 
@@ -265,17 +267,29 @@ def _plain(node: Node) -> object:
     return node.value
 
 
-def load_guide(content: Path, diagnostics: Diagnostics, drafts: bool = False) -> Guide | None:
-    """The whole guide, or None when anything is wrong; `diagnostics` then says what."""
+def load_guide(
+    content: Path,
+    diagnostics: Diagnostics,
+    drafts: bool = False,
+    overrides: Mapping[str, object] | None = None,
+    documents: DocumentCache | None = None,
+) -> Guide | None:
+    """The whole guide, or None when anything is wrong; `diagnostics` then says what.
+
+    `overrides` replace settings (from the command line) before anything is
+    checked against them; `documents` saves parsing unchanged files again.
+    """
     settings = load_settings(content, diagnostics)
     taxonomy = load_taxonomy(content, diagnostics)
     if settings is None or taxonomy is None:
         return None
+    settings = dataclasses.replace(settings, **(overrides or {}))
     files = discover(content, taxonomy, diagnostics)
     loader = _Loader(settings, taxonomy, files, diagnostics)
     readers = {"exercise": loader.exercise, "routine": loader.routine, "article": loader.article}
+    documents = documents or DocumentCache()
     for source in files:
-        document = read_document(source.path, diagnostics)
+        document = documents.read(source.path, diagnostics)
         if document is not None:
             readers[source.kind](source, document)
     if not drafts:

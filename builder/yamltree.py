@@ -10,8 +10,8 @@ silently converted.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import yaml
 from yaml.constructor import SafeConstructor
@@ -42,17 +42,19 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """libyaml's parser when PyYAML was built with it: the same nodes and marks, several times faster."""
 
 
-@dataclass(frozen=True)
-class Entry:
-    """A mapping key with its own line, which is where unknown or duplicate keys are reported."""
+class Entry(NamedTuple):
+    """A mapping key with its own line, which is where unknown or duplicate keys are reported.
+
+    Named tuples rather than dataclasses: a guide holds a hundred thousand of these and the
+    build cache loads them back, so they must be cheap to make.
+    """
 
     key: str
     line: int
     value: Node
 
 
-@dataclass(frozen=True)
-class Node:
+class Node(NamedTuple):
     """A YAML value: `kind` is a scalar kind, `list` or `mapping`; `text` is the scalar as written."""
 
     kind: str

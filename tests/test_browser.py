@@ -25,7 +25,7 @@ PAGES = [
 @pytest.fixture(scope="module")
 def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     output = tmp_path_factory.mktemp("site") / "output"
-    assert main(["build", "--content", str(REPOSITORY / "content"), "--output", str(output)]) == 0
+    assert main(["build", "--content", str(REPOSITORY / "content"), "--output", str(output), "--no-cache"]) == 0
     with serve(output) as url:
         yield url
 

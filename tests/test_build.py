@@ -47,7 +47,7 @@ def test_every_internal_link_resolves(
     tmp_path: Path, run_guide: Callable[..., Run], monkeypatch: pytest.MonkeyPatch, content: Path, offline: bool
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    result = run_guide("build", "--content", str(content), *(["--offline"] if offline else []))
+    result = run_guide("build", "--no-cache", "--content", str(content), *(["--offline"] if offline else []))
     assert result.code == 0, result.err
     site = tmp_path / "output"
     assert (
@@ -59,7 +59,7 @@ def test_every_internal_link_resolves(
 
 def test_shipped_guide_has_every_page_of_the_spec(tmp_path: Path, run_guide: Callable[..., Run], monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
-    assert run_guide("build", "--content", str(REPOSITORY / "content")).code == 0
+    assert run_guide("build", "--no-cache", "--content", str(REPOSITORY / "content")).code == 0
     site = tmp_path / "output"
     for path in [
         "index.html",
@@ -192,7 +192,7 @@ def test_builds_from_any_folder_with_the_installed_theme(
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     monkeypatch.chdir(elsewhere)
-    result = run_guide("build", "--content", str(BASE_GUIDE / "content"), "--output", "site")
+    result = run_guide("build", "--no-cache", "--content", str(BASE_GUIDE / "content"), "--output", "site")
     assert result.code == 0, result.err
     assert (elsewhere / "site/static/style.css").is_file()
 
@@ -255,7 +255,7 @@ def test_an_exception_midway_changes_nothing(
     with pytest.raises(type(exception)):
         build(BuildOptions(content=Path("content"), output=Path("output")), Diagnostics())
     assert digest(built) == before
-    assert sorted(path.name for path in guide.iterdir()) == ["content", "output"]
+    assert sorted(path.name for path in guide.iterdir()) == [".guide-cache", "content", "output"]
 
 
 def test_interrupt_on_the_command_line_exits_130(built: Path, run_guide: Callable[..., Run], monkeypatch) -> None:

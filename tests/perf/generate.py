@@ -195,6 +195,8 @@ def generate(count: int, folder: Path, seed: int = 1) -> Path:
             f"title: Routine {slug[-4:]}",
             "summary: A generated routine.",
             "frequency: twice a week",
+            "card:",
+            "  size: a5",
             "exercises:",
             *items,
             "---",

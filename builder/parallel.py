@@ -1,0 +1,103 @@
+"""Rendering pages on every core: forked workers share the loaded guide and write straight into the new site.
+
+Workers get only page numbers and send back counts, problems and the
+Markdown they converted; page bytes never cross a pipe, so neither the
+parent's memory nor a pipe has to hold the whole site.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from builder.diagnostics import Diagnostic
+from builder.output import put_file
+from builder.pages import PagePlan, output_file
+from builder.render import Renderer, TemplateProblem
+
+__all__ = ["RenderSummary", "render_pages"]
+
+_CHUNK = 16
+"""Pages a worker takes at a time: large enough to make messages rare, small enough to keep both cores busy."""
+
+
+@dataclass
+class RenderSummary:
+    pages: int = 0
+    written: int = 0
+    cached: int = 0
+    problems: list[Diagnostic] = field(default_factory=list)
+    converted: dict[str, str] = field(default_factory=dict)
+    used: set[str] = field(default_factory=set)
+
+    def add(self, other: RenderSummary) -> None:
+        self.pages += other.pages
+        self.written += other.written
+        self.cached += other.cached
+        self.problems += other.problems
+        self.converted.update(other.converted)
+        self.used |= other.used
+
+
+@dataclass(frozen=True)
+class _Job:
+    renderer: Renderer
+    plans: list[PagePlan]
+    staging: Path
+    output: Path
+
+
+_JOB: _Job | None = None
+"""The job of the current build; set before workers fork, so they inherit it instead of receiving it."""
+
+
+def _render(numbers: range) -> RenderSummary:
+    assert _JOB is not None
+    converter = _JOB.renderer.converter
+    hits, known = converter.hits, set(converter.cache)
+    summary = RenderSummary(pages=len(numbers))
+    for number in numbers:
+        plan = _JOB.plans[number]
+        try:
+            data = _JOB.renderer.render(plan)
+        except TemplateProblem as problem:
+            summary.problems.append(problem.diagnostic)
+            continue
+        summary.written += put_file(_JOB.staging, _JOB.output, output_file(plan.path), data)
+    summary.cached = converter.hits - hits
+    summary.converted = {key: html for key, html in converter.cache.items() if key not in known}
+    summary.used, converter.used = converter.used, set()
+    return summary
+
+
+def render_pages(
+    renderer: Renderer,
+    plans: list[PagePlan],
+    staging: Path,
+    output: Path,
+    jobs: int,
+    progress: Callable[[int, int], None],
+) -> RenderSummary:
+    """Render every plan into `staging` with `jobs` processes, calling `progress(done, total)` as pages finish."""
+    global _JOB
+    _JOB = _Job(renderer, plans, staging, output)
+    chunks = [range(start, min(start + _CHUNK, len(plans))) for start in range(0, len(plans), _CHUNK)]
+    total = RenderSummary()
+    try:
+        if jobs <= 1 or len(chunks) < 2 * jobs or "fork" not in multiprocessing.get_all_start_methods():
+            results = map(_render, chunks)
+            _merge(total, results, len(plans), progress)
+        else:
+            with multiprocessing.get_context("fork").Pool(jobs) as pool:
+                _merge(total, pool.imap_unordered(_render, chunks), len(plans), progress)
+    finally:
+        _JOB = None
+    return total
+
+
+def _merge(total: RenderSummary, results, count: int, progress: Callable[[int, int], None]) -> None:  # type: ignore[no-untyped-def]
+    for summary in results:
+        total.add(summary)
+        progress(total.pages, count)

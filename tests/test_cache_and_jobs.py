@@ -1,0 +1,88 @@
+"""Parallel builds equal one-process builds byte for byte, and no state of the cache can change the output."""
+
+from __future__ import annotations
+
+import pickle
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Run, snapshot
+from tests.perf.generate import generate
+
+
+@pytest.fixture
+def synthetic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A 60-exercise synthetic guide as the current folder: enough pages for the process pool to be used."""
+    generate(60, tmp_path)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_parallel_output_equals_one_process_output(synthetic: Path, run_guide: Callable[..., Run]) -> None:
+    assert run_guide("build", "--jobs", "1", "--no-cache", "--output", "one").code == 0
+    assert run_guide("build", "--jobs", "2", "--no-cache", "--output", "two").code == 0
+    one, two = snapshot(synthetic / "one"), snapshot(synthetic / "two")
+    assert len(one) > 100
+    assert one == two
+
+
+def test_the_summary_counts_rendered_unchanged_and_cached(synthetic: Path, run_guide: Callable[..., Run]) -> None:
+    first = run_guide("build")
+    assert first.out.startswith("built 126 pages in ")
+    assert first.out.splitlines()[0].endswith("(126 rendered, 0 unchanged, 0 cached)")
+    second = run_guide("build")
+    assert second.out.splitlines()[0].endswith("(0 rendered, 126 unchanged, 72 cached)")
+
+
+def test_no_cache_writes_no_cache(synthetic: Path, run_guide: Callable[..., Run]) -> None:
+    assert run_guide("build", "--no-cache").code == 0
+    assert not (synthetic / ".guide-cache").exists()
+
+
+def _corrupt(cache: Path) -> None:
+    (cache / "bodies.pickle").write_bytes(b"not a pickle")
+
+
+def _truncate(cache: Path) -> None:
+    data = (cache / "bodies.pickle").read_bytes()
+    (cache / "bodies.pickle").write_bytes(data[: len(data) // 2])
+
+
+def _stale(cache: Path) -> None:
+    """Written by other code: the same keys under another stamp, with other HTML."""
+    with (cache / "bodies.pickle").open("rb") as file:
+        stamp, table = pickle.load(file)
+    (cache / "bodies.pickle").write_bytes(pickle.dumps((stamp[::-1], dict.fromkeys(table, "<p>wrong</p>"))))
+
+
+def _foreign(cache: Path) -> None:
+    (cache / "bodies.pickle").write_bytes(pickle.dumps(("another builder", {"x": "<p>wrong</p>"})))
+
+
+@pytest.mark.parametrize("damage", [_corrupt, _truncate, _foreign, _stale])
+def test_a_damaged_cache_never_changes_the_output(
+    synthetic: Path, run_guide: Callable[..., Run], damage: Callable[[Path], None]
+) -> None:
+    assert run_guide("build", "--no-cache", "--output", "expected").code == 0
+    assert run_guide("build").code == 0
+    damage(synthetic / ".guide-cache")
+    assert run_guide("build").code == 0
+    assert snapshot(synthetic / "output") == snapshot(synthetic / "expected") | {
+        ".guide-output": (synthetic / "output/.guide-output").read_bytes()
+    }
+
+
+def test_a_changed_setting_changes_the_cached_output(synthetic: Path, run_guide: Callable[..., Run]) -> None:
+    page = "exercises/exercise-00001/index.html"
+    assert run_guide("build").code == 0
+    settings = synthetic / "content/site.yml"
+    settings.write_text(settings.read_text() + "trusted_html: true\n")
+    page_text = synthetic / "content/exercises/exercise-00001.md"
+    page_text.write_text(page_text.read_text() + '\n<span onclick="go()">tap</span>\n')
+    assert run_guide("build").code == 0
+    assert 'onclick="go()"' in (synthetic / "output" / page).read_text()
+    settings.write_text(settings.read_text().replace("trusted_html: true\n", ""))
+    assert run_guide("build").code == 0
+    assert "onclick" not in (synthetic / "output" / page).read_text()
