@@ -11,6 +11,7 @@ longest routine of every size on one page).
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -139,6 +140,11 @@ def larger_sizes(size: CardSize) -> list[CardSize]:
     return [other for other in CARD_SIZES.values() if other.width * other.height > size.width * size.height]
 
 
+@functools.lru_cache(maxsize=1024)
 def qr_svg(url: str) -> str:
-    """An inline SVG QR code, sized by CSS; medium error correction survives a crumpled card."""
+    """An inline SVG QR code, sized by CSS; medium error correction survives a crumpled card.
+
+    Cached: a routine's code appears on its card, the print-all page and the four-up sheets.
+    """
+
     return segno.make(url, error="m").svg_inline(omitsize=True, border=0, dark="#000")

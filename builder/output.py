@@ -22,6 +22,7 @@ __all__ = [
     "OutputRefused",
     "check_output_folder",
     "commit_site",
+    "keep_file",
     "put_file",
     "staged_site",
 ]
@@ -78,6 +79,13 @@ def put_file(staging: Path, output: Path, name: str, data: bytes) -> bool:
     else:
         destination.write_bytes(data)
     return not same
+
+
+def keep_file(staging: Path, output: Path, name: str) -> None:
+    """Carry a file of the old site into the new one unchanged: a hard link, so its time stays too."""
+    destination = staging / name
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    os.link(output / name, destination)
 
 
 @contextmanager

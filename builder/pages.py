@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from builder.cards import CARD_SIZES
 from builder.crossref import CrossIndex
-from builder.model import Guide, Page
+from builder.model import Exercise, Guide, Page, Routine
 from builder.urls import site_path
 
 __all__ = ["PagePlan", "output_file", "plan_pages"]
@@ -77,7 +77,10 @@ def plan_pages(guide: Guide, index: CrossIndex) -> list[PagePlan]:
             )
         )
     for routine in index.routines:
-        values = {"routine": routine, "exercises": guide.exercises}
+        values = {
+            "routine": routine,
+            "exercises": {item.exercise: guide.exercises[item.exercise] for item in routine.items},
+        }
         routine_path = site_path("routine", routine.slug)
         plans.append(PagePlan(routine_path, "routine.html", routine.title, values, (home, routines_crumb), routine))
         plans.append(
@@ -96,7 +99,7 @@ def plan_pages(guide: Guide, index: CrossIndex) -> list[PagePlan]:
             site_path("cards"),
             "cards.html",
             "Print all cards",
-            {"routines": index.routines, "exercises": guide.exercises},
+            {"routines": index.routines, "exercises": _exercises_of(index.routines, guide)},
             (home, routines_crumb),
             in_sitemap=False,
         )
@@ -110,7 +113,7 @@ def plan_pages(guide: Guide, index: CrossIndex) -> list[PagePlan]:
                 {
                     "routines": tuple(r for r in index.routines if r.card_size == "a6"),
                     "paper": CARD_SIZES[paper],
-                    "exercises": guide.exercises,
+                    "exercises": _exercises_of(index.routines, guide),
                 },
                 cards_crumbs,
                 in_sitemap=False,
@@ -191,6 +194,11 @@ def plan_pages(guide: Guide, index: CrossIndex) -> list[PagePlan]:
             PagePlan(site_path("tag", tag), "tag.html", f"Tagged “{tag}”", {"tag": tag, "pages": pages}, (home,))
         )
     return plans + _machine_files(guide, index, plans)
+
+
+def _exercises_of(routines: tuple[Routine, ...], guide: Guide) -> dict[str, Exercise]:
+    """The exercises some routines use: all a card shows, and all its fingerprint needs."""
+    return {item.exercise: guide.exercises[item.exercise] for routine in routines for item in routine.items}
 
 
 def _machine_files(guide: Guide, index: CrossIndex, pages: list[PagePlan]) -> list[PagePlan]:

@@ -11,11 +11,13 @@ from pathlib import Path
 from builder.cache import BuildCache
 from builder.crossref import cross_index
 from builder.diagnostics import Diagnostics
-from builder.output import check_output_folder, commit_site, put_file, staged_site
+from builder.incremental import Fingerprints
+from builder.output import MARKER, check_output_folder, commit_site, keep_file, put_file, staged_site
 from builder.pages import output_file, plan_pages
 from builder.parallel import render_pages
 from builder.pdf import PdfUnavailable, card_pdfs, check_weasyprint
 from builder.render import Renderer
+from builder.search import search_files
 from builder.theme import static_files, theme_folders
 from builder.validate import load_guide
 
@@ -66,26 +68,49 @@ def build(options: BuildOptions, diagnostics: Diagnostics, progress: Progress | 
     cache = BuildCache(options.cache)
     bodies = cache.table("bodies")
     renderer = Renderer(guide, folders, pdf=make_pdfs, bodies=bodies)
+    fingerprints = Fingerprints(guide, renderer.environment, extra=f"pdf={make_pdfs}")
+    pages = {output_file(plan.path): fingerprints.of(plan) for plan in plans}
+    last = cache.table("state")
+    same = pages.items() & last.get("pages", {}).items() if last.get("output") == str(output) else set()
+    kept = {name for name, _ in same if (output / name).is_file()}
+    changed = [plan for plan in plans if output_file(plan.path) not in kept]
+    static = {name: path.read_bytes() for name, path in static_files(folders).items()}
+    cards = sorted(output_file(plan.path) for plan in plans if plan.template == "card.html")
+    if (
+        not changed
+        and pages.keys() == last.get("pages", {}).keys()
+        and _unchanged(output, static, cards if make_pdfs else [])
+    ):
+        return BuildResult(len(plans), 0, len(plans), 0, time.perf_counter() - started, pdf_problem)
     with staged_site(output) as staging:
-        summary = render_pages(renderer, plans, staging, output, options.jobs, progress or (lambda done, total: None))
+        summary = render_pages(renderer, changed, staging, output, options.jobs, progress or (lambda done, total: None))
         if summary.problems:
             diagnostics.items.extend(summary.problems)
             return None
-        static = {name: path.read_bytes() for name, path in static_files(folders).items()}
+        for name in kept:
+            keep_file(staging, output, name)
         for name, data in static.items():
             put_file(staging, output, name, data)
+        for name, data in search_files(staging).items():
+            put_file(staging, output, name, data)
         if make_pdfs:
-            cards = {output_file(plan.path) for plan in plans if plan.template == "card.html"}
-            pages = {name: (staging / name).read_bytes() for name in cards} | static
-            for name, data in card_pdfs(pages, sorted(cards), options.cache).items():
+            card_pages = {name: (staging / name).read_bytes() for name in cards} | static
+            for name, data in card_pdfs(card_pages, cards, options.cache).items():
                 put_file(staging, output, name, data)
         commit_site(staging, output)
     known = bodies | summary.converted
-    cache.replace("bodies", {key: known[key] for key in summary.used})
+    cache.replace("bodies", known if kept else {key: known[key] for key in summary.used})
+    cache.replace("state", {"output": str(output), "pages": pages})
     cache.save()
     seconds = time.perf_counter() - started
-    unchanged = summary.pages - summary.written
-    return BuildResult(len(plans), summary.written, unchanged, summary.cached, seconds, pdf_problem)
+    return BuildResult(len(plans), len(changed), len(kept), summary.cached, seconds, pdf_problem)
+
+
+def _unchanged(output: Path, static: dict[str, bytes], cards: list[str]) -> bool:
+    """Whether the output already holds this theme's static files and every card's PDF, as a finished build left it."""
+    if not (output / MARKER).is_file() or any(not (output / card).with_name("card.pdf").is_file() for card in cards):
+        return False
+    return all((output / name).is_file() and (output / name).read_bytes() == data for name, data in static.items())
 
 
 def _pdf_problem() -> str:

@@ -1,0 +1,85 @@
+"""What a page is made from, as one fingerprint: a page whose fingerprint did not change is not rendered again.
+
+A fingerprint covers the code, the settings, the taxonomy, every template the
+page's template includes or extends, the page's own values, and, for each
+exercise, routine or article it shows, a digest of that page's fields (its
+body only when it is the page's own, or the target of a dose box). Listing
+pages therefore change with any title they list, and not with a body edit.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections.abc import Iterable
+
+import jinja2
+from jinja2 import meta
+
+from builder.cache import CODE_STAMP
+from builder.links import find_links
+from builder.model import Guide, Page
+from builder.pages import PagePlan
+
+__all__ = ["Fingerprints"]
+
+_DOSE_BOX = "partials/dose-box.html"
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.blake2b("\0".join(parts).encode(), digest_size=16).hexdigest()
+
+
+class Fingerprints:
+    """Fingerprints of the pages of one build of one guide with one theme."""
+
+    def __init__(self, guide: Guide, environment: jinja2.Environment, extra: str = "") -> None:
+        self.environment = environment
+        self.base = _digest(CODE_STAMP, repr(guide.settings), repr(guide.taxonomy), extra)
+        self.fields: dict[int, str] = {}
+        self.templates: dict[str, str] = {}
+        self.pages: dict[str, Page] = {**guide.exercises, **guide.routines, **guide.articles}
+
+    def of(self, plan: PagePlan) -> str:
+        parts = [self.base, self._templates([plan.template]), plan.path, plan.template, plan.title]
+        parts += [repr(plan.crumbs), repr(plan.in_sitemap), self._describe(plan.values)]
+        if plan.body is not None:
+            parts += [self._templates([_DOSE_BOX]), plan.body.body, self._body_targets(plan.body)]
+        return _digest(*parts)
+
+    def _page(self, page: Page) -> str:
+        """What lists and links show of a page: every field but its body."""
+        key = id(page)
+        if key not in self.fields:
+            self.fields[key] = _digest(repr(dataclasses.replace(page, body="", body_line=0)))
+        return self.fields[key]
+
+    def _body_targets(self, page: Page) -> str:
+        targets = sorted({link.slug for link in find_links(page.body, page.body_line)} & self.pages.keys())
+        return ",".join(f"{slug}@{self._page(self.pages[slug])}" for slug in targets)
+
+    def _describe(self, value: object) -> str:
+        if isinstance(value, Page):
+            return f"<{value.slug}@{self._page(value)}>"
+        if isinstance(value, dict):
+            return "{" + ",".join(f"{key!r}:{self._describe(item)}" for key, item in value.items()) + "}"
+        if isinstance(value, list | tuple):
+            return "[" + ",".join(self._describe(item) for item in value) + "]"
+        return repr(value)
+
+    def _templates(self, names: Iterable[str]) -> str:
+        """A digest of the templates named and all they include, import or extend."""
+        key = ",".join(names)
+        if key not in self.templates:
+            seen: set[str] = set()
+            waiting = list(names)
+            while waiting:
+                name = waiting.pop()
+                if name in seen:
+                    continue
+                seen.add(name)
+                source = self.environment.loader.get_source(self.environment, name)[0]  # type: ignore[union-attr]
+                waiting += [found for found in meta.find_referenced_templates(self.environment.parse(source)) if found]
+            sources = (self.environment.loader.get_source(self.environment, name)[0] for name in sorted(seen))  # type: ignore[union-attr]
+            self.templates[key] = _digest(*sorted(seen), *sources)
+        return self.templates[key]

@@ -1,0 +1,116 @@
+"""After any sequence of edits, an incremental build equals a clean build byte for byte."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
+
+from builder.cli import main
+from tests.conftest import BASE_GUIDE, snapshot
+
+THEME = Path(__file__).parent.parent / "templates"
+WORDS = st.sampled_from(["steady", "brace", "reach", "slowly", "tall", "Ünïcödé", "<b>bold</b>", "[[plank]]"])
+
+
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+class EditedGuide(RuleBasedStateMachine):
+    """Edits the fixture guide as an author would; after each edit both builds must agree."""
+
+    @initialize()
+    def start(self) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix="guide-incremental-"))
+        shutil.copytree(BASE_GUIDE / "content", self.folder / "content")
+        (self.folder / "templates").mkdir()
+        self.added: list[str] = []
+
+    def teardown(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def content(self, name: str) -> Path:
+        return self.folder / "content" / name
+
+    @rule(word=WORDS)
+    def edit_a_body(self, word: str) -> None:
+        path = self.content("exercises/plank.md")
+        path.write_text(path.read_text(encoding="utf-8") + f"\n{word}\n", encoding="utf-8")
+
+    @rule(word=WORDS.filter(lambda word: "[" not in word and "<" not in word))
+    def edit_a_title(self, word: str) -> None:
+        path = self.content("exercises/bird-dog.md")
+        lines = path.read_text(encoding="utf-8").splitlines()
+        lines[1] = f"title: Bird dog {word}"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    @rule(muscles=st.sampled_from(["[obliques]", "[obliques, glutes]", "[]", "[gluteus-medius]"]))
+    def change_muscles(self, muscles: str) -> None:
+        path = self.content("exercises/plank.md")
+        lines = [
+            f"  secondary: {muscles}" if line.startswith("  secondary:") else line
+            for line in path.read_text().splitlines()
+        ]
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    @rule(sets=st.sampled_from(["2", "3-4", "5-10"]))
+    def change_a_dose(self, sets: str) -> None:
+        path = self.content("exercises/plank.md")
+        lines = [f"  sets: {sets}" if line.startswith("  sets:") else line for line in path.read_text().splitlines()]
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    @rule(number=st.integers(0, 99))
+    def add_an_exercise(self, number: int) -> None:
+        slug = f"added-{number}"
+        front = (
+            f"---\ntitle: Added {number}\nsummary: New.\nregion: hips\nmuscles:\n  primary: [glutes]\n"
+            f"prescription:\n  reps: {number + 1}\ntags: [new]\n---\nSee [[plank]].\n"
+        )
+        self.content(f"exercises/{slug}.md").write_text(front, encoding="utf-8")
+        if slug not in self.added:
+            self.added.append(slug)
+
+    @precondition(lambda self: self.added)
+    @rule(data=st.data())
+    def delete_an_added_exercise(self, data: st.DataObject) -> None:
+        slug = data.draw(st.sampled_from(self.added))
+        self.content(f"exercises/{slug}.md").unlink()
+        self.added.remove(slug)
+
+    @rule(comment=WORDS.filter(lambda word: "<" not in word))
+    def change_a_template(self, comment: str) -> None:
+        source = (THEME / "exercise.html").read_text(encoding="utf-8")
+        page = source.replace("{% block main %}", f"{{% block main %}}<!-- {comment} -->", 1)
+        (self.folder / "templates" / "exercise.html").write_text(page, encoding="utf-8")
+
+    @rule(name=st.sampled_from(["Obliques", "Side abdominals", "Oblique muscles"]))
+    def change_the_taxonomy(self, name: str) -> None:
+        path = self.content("taxonomy.yml")
+        lines = path.read_text(encoding="utf-8").splitlines()
+        index = lines.index("  - id: obliques") + 1
+        lines[index] = f"    name: {name}"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    @invariant()
+    def incremental_equals_clean(self) -> None:
+        if not hasattr(self, "folder"):
+            return
+        content, templates = str(self.folder / "content"), str(self.folder / "templates")
+        base = ["build", "--content", content, "--templates", templates, "--jobs", "1"]
+        assert main([*base, "--output", str(self.folder / "incremental")]) == 0
+        assert main([*base, "--output", str(self.folder / "clean"), "--no-cache"]) == 0
+        assert snapshot(self.folder / "incremental") == snapshot(self.folder / "clean")
+        shutil.rmtree(self.folder / "clean")
+
+
+EditedGuide.TestCase.settings = settings(
+    max_examples=6, stateful_step_count=6, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+test_incremental_build_equals_clean_build = EditedGuide.TestCase
