@@ -47,11 +47,10 @@ class BuildCache:
         return self.tables[name]
 
     def replace(self, name: str, values: dict[Any, Any]) -> None:
-        self.tables[name] = values
-        self.changed.add(name)
-
-    def mark_changed(self, name: str) -> None:
-        self.changed.add(name)
+        """Set a table; it is written by the next `save` only if it differs from what it was."""
+        if values != self.table(name):
+            self.tables[name] = values
+            self.changed.add(name)
 
     def _load(self, name: str) -> dict[Any, Any]:
         if self.folder is None:

@@ -79,7 +79,12 @@ class Fingerprints:
                     continue
                 seen.add(name)
                 source = self.environment.loader.get_source(self.environment, name)[0]  # type: ignore[union-attr]
-                waiting += [found for found in meta.find_referenced_templates(self.environment.parse(source)) if found]
+                try:
+                    parsed = self.environment.parse(source)
+                except jinja2.TemplateSyntaxError:
+                    continue  # its digest still changes with its source; rendering reports the error at its line
+                waiting += [found for found in meta.find_referenced_templates(parsed) if found]
+
             sources = (self.environment.loader.get_source(self.environment, name)[0] for name in sorted(seen))  # type: ignore[union-attr]
             self.templates[key] = _digest(*sorted(seen), *sources)
         return self.templates[key]

@@ -24,6 +24,7 @@ __all__ = [
     "commit_site",
     "keep_file",
     "put_file",
+    "site_files",
     "staged_site",
 ]
 
@@ -79,6 +80,18 @@ def put_file(staging: Path, output: Path, name: str, data: bytes) -> bool:
     else:
         destination.write_bytes(data)
     return not same
+
+
+def site_files(folder: Path) -> set[str]:
+    """The files of a built site, leaving out the marker and the entries a build keeps (.git, CNAME)."""
+    found = set()
+    for root, folders, names in os.walk(folder):
+        relative = os.path.relpath(root, folder)
+        if relative == ".":
+            folders[:] = [name for name in folders if not _kept(name)]
+            names = [name for name in names if not _kept(name)]
+        found.update(name if relative == "." else f"{relative}/{name}" for name in names)
+    return found
 
 
 def keep_file(staging: Path, output: Path, name: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,16 +12,17 @@ from builder.cache import BuildCache
 from builder.crossref import cross_index
 from builder.diagnostics import Diagnostics
 from builder.incremental import Fingerprints
-from builder.output import MARKER, check_output_folder, commit_site, keep_file, put_file, staged_site
+from builder.output import MARKER, check_output_folder, commit_site, keep_file, put_file, site_files, staged_site
 from builder.pages import output_file, plan_pages
 from builder.parallel import render_pages
 from builder.pdf import PdfUnavailable, card_pdfs, check_weasyprint
 from builder.render import Renderer
 from builder.search import search_files
+from builder.source import DocumentCache
 from builder.theme import static_files, theme_folders
 from builder.validate import load_guide
 
-__all__ = ["BuildOptions", "BuildResult", "build"]
+__all__ = ["BuildOptions", "BuildResult", "Builder", "build"]
 
 Progress = Callable[[int, int], None]
 
@@ -51,6 +52,38 @@ class BuildResult:
 
 def build(options: BuildOptions, diagnostics: Diagnostics, progress: Progress | None = None) -> BuildResult | None:
     """Build the site into `options.output`; None, with `diagnostics` saying why, leaves the output untouched."""
+    return Builder(options).build(diagnostics, progress)
+
+
+class Builder:
+    """Builds one guide again and again, keeping what it parsed, converted and fingerprinted in memory.
+
+    The preview server holds one and calls `rebuild` with the paths its
+    watcher saw change; each build is as safe as a first one.
+    """
+
+    def __init__(self, options: BuildOptions) -> None:
+        self.options = options
+        self.documents = DocumentCache()
+        self.cache = BuildCache(options.cache)
+
+    def build(self, diagnostics: Diagnostics, progress: Progress | None = None) -> BuildResult | None:
+        self.documents.only = None
+        return _build(self.options, diagnostics, progress, self.documents, self.cache)
+
+    def rebuild(self, changed_paths: Iterable[Path], diagnostics: Diagnostics) -> BuildResult | None:
+        """Build again after edits to `changed_paths`, reading no other content file parsed before."""
+        self.documents.only = {str(path) for path in changed_paths}
+        return _build(self.options, diagnostics, None, self.documents, self.cache)
+
+
+def _build(
+    options: BuildOptions,
+    diagnostics: Diagnostics,
+    progress: Progress | None,
+    documents: DocumentCache,
+    cache: BuildCache,
+) -> BuildResult | None:
     started = time.perf_counter()
     folders = theme_folders(options.templates)
     protected = [("content folder", options.content), ("project folder", Path.cwd()), ("home folder", Path.home())]
@@ -59,13 +92,12 @@ def build(options: BuildOptions, diagnostics: Diagnostics, progress: Progress | 
     overrides: dict[str, object] = {"offline": True} if options.offline else {}
     if options.base_url is not None:
         overrides["base_url"] = options.base_url
-    guide = load_guide(options.content, diagnostics, options.drafts, overrides)
+    guide = load_guide(options.content, diagnostics, options.drafts, overrides, documents)
     if guide is None:
         return None
     plans = plan_pages(guide, cross_index(guide))
     pdf_problem = _pdf_problem() if options.pdf else ""
     make_pdfs = options.pdf and not pdf_problem
-    cache = BuildCache(options.cache)
     bodies = cache.table("bodies")
     renderer = Renderer(guide, folders, pdf=make_pdfs, bodies=bodies)
     fingerprints = Fingerprints(guide, renderer.environment, extra=f"pdf={make_pdfs}")
@@ -76,11 +108,7 @@ def build(options: BuildOptions, diagnostics: Diagnostics, progress: Progress | 
     changed = [plan for plan in plans if output_file(plan.path) not in kept]
     static = {name: path.read_bytes() for name, path in static_files(folders).items()}
     cards = sorted(output_file(plan.path) for plan in plans if plan.template == "card.html")
-    if (
-        not changed
-        and pages.keys() == last.get("pages", {}).keys()
-        and _unchanged(output, static, cards if make_pdfs else [])
-    ):
+    if not changed and pages.keys() == last.get("pages", {}).keys() and _unchanged(output, static, last):
         return BuildResult(len(plans), 0, len(plans), 0, time.perf_counter() - started, pdf_problem)
     with staged_site(output) as staging:
         summary = render_pages(renderer, changed, staging, output, options.jobs, progress or (lambda done, total: None))
@@ -97,20 +125,21 @@ def build(options: BuildOptions, diagnostics: Diagnostics, progress: Progress | 
             card_pages = {name: (staging / name).read_bytes() for name in cards} | static
             for name, data in card_pdfs(card_pages, cards, options.cache).items():
                 put_file(staging, output, name, data)
+        files = site_files(staging)
         commit_site(staging, output)
     known = bodies | summary.converted
     cache.replace("bodies", known if kept else {key: known[key] for key in summary.used})
-    cache.replace("state", {"output": str(output), "pages": pages})
+    cache.replace("state", {"output": str(output), "pages": pages, "files": files})
     cache.save()
     seconds = time.perf_counter() - started
     return BuildResult(len(plans), len(changed), len(kept), summary.cached, seconds, pdf_problem)
 
 
-def _unchanged(output: Path, static: dict[str, bytes], cards: list[str]) -> bool:
-    """Whether the output already holds this theme's static files and every card's PDF, as a finished build left it."""
-    if not (output / MARKER).is_file() or any(not (output / card).with_name("card.pdf").is_file() for card in cards):
+def _unchanged(output: Path, static: dict[str, bytes], last: dict[str, object]) -> bool:
+    """Whether the output is still exactly the site the last build left: its files, and this theme's static files."""
+    if not (output / MARKER).is_file() or site_files(output) != last.get("files"):
         return False
-    return all((output / name).is_file() and (output / name).read_bytes() == data for name, data in static.items())
+    return all((output / name).read_bytes() == data for name, data in static.items())
 
 
 def _pdf_problem() -> str:

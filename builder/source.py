@@ -92,25 +92,28 @@ def _require_mapping(node: Node | None, path: Path, what: str, diagnostics: Diag
 
 
 class DocumentCache:
-    """Parsed documents by path and content digest, so an unchanged file is not parsed again.
+    """Parsed documents by path, so a long-running builder parses only the files that changed.
 
-    `table` is a plain dict the build cache saves between runs; only files
-    that parsed without a problem are kept, so problems are always reported.
+    Normally every file is read and its digest compared; once `only` names
+    the paths a file watcher saw change, other files parsed before are
+    taken as they were without reading them. Files with problems are never
+    kept, so their problems are reported every time.
     """
 
-    def __init__(self, table: dict[str, tuple[bytes, Document]] | None = None) -> None:
-        self.table = {} if table is None else table
-        self.changed = False
+    def __init__(self) -> None:
+        self.table: dict[str, tuple[bytes, Document]] = {}
+        self.only: set[str] | None = None
 
     def read(self, path: Path, diagnostics: Diagnostics) -> Document | None:
+        cached = self.table.get(str(path))
+        if cached is not None and self.only is not None and str(path) not in self.only:
+            return cached[1]
         data = path.read_bytes()
         digest = hashlib.blake2b(data, digest_size=16).digest()
-        cached = self.table.get(str(path))
         if cached is not None and cached[0] == digest:
             return cached[1]
         problems = len(diagnostics)
         document = read_document(path, diagnostics, data)
         if document is not None and len(diagnostics) == problems:
             self.table[str(path)] = (digest, document)
-            self.changed = True
         return document

@@ -258,8 +258,12 @@ def test_an_exception_midway_changes_nothing(
     assert sorted(path.name for path in guide.iterdir()) == [".guide-cache", "content", "output"]
 
 
-def test_interrupt_on_the_command_line_exits_130(built: Path, run_guide: Callable[..., Run], monkeypatch) -> None:
+def test_interrupt_on_the_command_line_exits_130(
+    built: Path, guide: Path, run_guide: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
+) -> None:
     before = digest(built)
+    plank = guide / "content/exercises/plank.md"
+    plank.write_text(plank.read_text() + "\nMore.\n")
 
     def interrupted(self, plan):  # type: ignore[no-untyped-def]
         raise KeyboardInterrupt

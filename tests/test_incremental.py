@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from builder.cli import main
+from builder.diagnostics import Diagnostics
+from builder.pipeline import Builder, BuildOptions
 from tests.conftest import BASE_GUIDE, snapshot
 
 THEME = Path(__file__).parent.parent / "templates"
@@ -114,3 +116,36 @@ EditedGuide.TestCase.settings = settings(
     max_examples=6, stateful_step_count=6, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 test_incremental_build_equals_clean_build = EditedGuide.TestCase
+
+
+def test_rebuild_renders_only_what_changed_and_equals_a_clean_build(tmp_path: Path) -> None:
+    shutil.copytree(BASE_GUIDE / "content", tmp_path / "content")
+    options = BuildOptions(content=tmp_path / "content", output=tmp_path / "output", cache=tmp_path / "cache", jobs=1)
+    builder = Builder(options)
+    first = builder.build(Diagnostics())
+    assert first is not None and first.rendered == first.pages
+    plank = tmp_path / "content/exercises/plank.md"
+    plank.write_text(plank.read_text() + "\nA new last line.\n")
+    body_edit = builder.rebuild([plank], Diagnostics())
+    assert body_edit is not None and body_edit.rendered == 1
+    plank.write_text(plank.read_text().replace("title: Plank", "title: Front plank"))
+    title_edit = builder.rebuild([plank], Diagnostics())
+    assert title_edit is not None and 1 < title_edit.rendered < title_edit.pages
+    assert (
+        main(["build", "--content", str(tmp_path / "content"), "--output", str(tmp_path / "clean"), "--no-cache"]) == 0
+    )
+    assert snapshot(tmp_path / "output") == snapshot(tmp_path / "clean")
+    assert "Front plank" in (tmp_path / "output/exercises/index.html").read_text()
+
+
+def test_rebuild_reports_problems_and_keeps_the_last_good_site(tmp_path: Path) -> None:
+    shutil.copytree(BASE_GUIDE / "content", tmp_path / "content")
+    builder = Builder(BuildOptions(content=tmp_path / "content", output=tmp_path / "output", jobs=1))
+    assert builder.build(Diagnostics()) is not None
+    before = snapshot(tmp_path / "output")
+    plank = tmp_path / "content/exercises/plank.md"
+    plank.write_text(plank.read_text().replace("sets: 5-10", "sets: 50"))
+    diagnostics = Diagnostics()
+    assert builder.rebuild([plank], diagnostics) is None
+    assert [str(d) for d in diagnostics.sorted()] == [f"{plank}:11: 'sets' is over the limit of 20"]
+    assert snapshot(tmp_path / "output") == before
