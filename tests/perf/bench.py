@@ -25,6 +25,8 @@ import frontmatter
 import jinja2
 import markdown
 
+from builder.diagnostics import Diagnostics
+from builder.pipeline import Builder, BuildOptions
 from tests.perf.generate import generate
 
 RUNS = 3
@@ -94,6 +96,21 @@ def scenarios(folder: Path) -> dict[str, list[dict[str, float]]]:
     return runs
 
 
+def in_process_rebuilds(folder: Path) -> list[float]:
+    """Seconds for `Builder.rebuild` after a body edit, in a process that built the guide once before."""
+    content = folder / "content"
+    exercise = content / "exercises" / "exercise-00002.md"
+    builder = Builder(BuildOptions(content=content, output=folder / "rebuilt", cache=folder / "rebuild-cache"))
+    assert builder.build(Diagnostics()) is not None
+    seconds = []
+    for run in range(RUNS):
+        _edit(exercise, "## Part 1", f"## Part 1\n\nRebuilt, run {run}.")
+        started = time.perf_counter()
+        assert builder.rebuild([exercise], Diagnostics()) is not None
+        seconds.append(time.perf_counter() - started)
+    return seconds
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sizes", type=int, nargs="*", default=[200, 1000, 5000])
@@ -115,6 +132,8 @@ def main() -> None:
                 peak = max(report["self_kb"] for report in reports) / 1024
                 worker = max(report["children_kb"] for report in reports) / 1024
                 print(f"{size:>9} {name:<16} {seconds:>9.2f} {seconds / bare:>6.2f} {peak:>8.0f} {worker:>9.0f}")
+            seconds = statistics.median(in_process_rebuilds(folder))
+            print(f"{size:>9} {'rebuild()':<16} {seconds:>9.2f} {seconds / bare:>6.2f}")
             sys.stdout.flush()
 
 
