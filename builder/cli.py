@@ -5,8 +5,12 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
+import threading
+import webbrowser
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from builder import __version__
 from builder.diagnostics import Diagnostics
@@ -14,6 +18,7 @@ from builder.output import OutputRefused
 from builder.pipeline import BuildOptions, build
 from builder.progress import ProgressBar
 from builder.scaffold import PAGE_KINDS, ScaffoldError, init_guide, new_page
+from builder.server import PortInUse, PreviewServer
 from builder.settings import normalise_base_url
 from builder.validate import load_guide
 
@@ -82,14 +87,22 @@ def _base_url(arguments: argparse.Namespace) -> str | None:
         raise UsageError(f"--base-url {error}") from error
 
 
-def _build(arguments: argparse.Namespace) -> int:
-    options = BuildOptions(
+def _options(arguments: argparse.Namespace, **specific: Any) -> BuildOptions:
+    """The build options `build` and `serve` share, from their common arguments, plus each one's own."""
+    return BuildOptions(
         content=_content_folder(arguments),
-        output=arguments.output,
         templates=_templates_folder(arguments),
         drafts=arguments.drafts,
-        offline=arguments.offline,
         base_url=_base_url(arguments),
+        **specific,
+    )
+
+
+def _build(arguments: argparse.Namespace) -> int:
+    options = _options(
+        arguments,
+        output=arguments.output,
+        offline=arguments.offline,
         pdf=arguments.pdf,
         cache=None if arguments.no_cache else arguments.content.parent / CACHE_FOLDER,
         jobs=arguments.jobs,
@@ -108,6 +121,33 @@ def _build(arguments: argparse.Namespace) -> int:
     if result.pdf_problem:
         print(f"guide: the site was built without card PDFs: {result.pdf_problem}", file=sys.stderr)
         return EXIT_CONTENT
+    return EXIT_OK
+
+
+def _serve(arguments: argparse.Namespace) -> int:
+    """Preview in a temporary folder, removed on Ctrl-C; the output folder is never touched."""
+    with tempfile.TemporaryDirectory(prefix="guide-serve-") as scratch:
+        cache = arguments.content.parent / CACHE_FOLDER / "serve"
+        server = PreviewServer(
+            _options(arguments, output=Path(scratch) / "site", cache=cache), arguments.host, arguments.port
+        )
+        try:
+            if not server.loopback:
+                print(
+                    f"guide: warning: bound to {arguments.host}, the preview is reachable from the network",
+                    file=sys.stderr,
+                )
+            if arguments.port and server.port != arguments.port:
+                print(f"guide: port {arguments.port} is in use; using {server.port}")
+            server.start()
+            print(f"serving {server.url} (Ctrl-C to stop); watching {arguments.content} and the templates")
+            if arguments.open:
+                webbrowser.open(server.url)
+            threading.Event().wait()
+        except KeyboardInterrupt:
+            print("guide: preview stopped")
+        finally:
+            server.stop()
     return EXIT_OK
 
 
@@ -146,12 +186,19 @@ def _parser() -> argparse.ArgumentParser:
         )
         return sub
 
-    build_command = command("build", "build the site into the output folder, replacing it only if the build succeeds")
+    def site_command(name: str, help_text: str) -> argparse.ArgumentParser:
+        """A command that builds the site: `build` and `serve`."""
+        sub = command(name, help_text)
+        sub.add_argument("--templates", type=Path, metavar="DIR", help="templates overriding the default theme")
+        sub.add_argument("--drafts", action="store_true", help="include pages marked draft: true")
+        sub.add_argument("--base-url", metavar="URL", help="the site's absolute URL, overriding site.yml")
+        return sub
+
+    build_command = site_command(
+        "build", "build the site into the output folder, replacing it only if the build succeeds"
+    )
     build_command.add_argument("--output", type=Path, default=Path("output"), metavar="DIR", help="default: output")
-    build_command.add_argument("--templates", type=Path, metavar="DIR", help="templates overriding the default theme")
-    build_command.add_argument("--drafts", action="store_true", help="include pages marked draft: true")
     build_command.add_argument("--offline", action="store_true", help="links end in index.html, to open from disk")
-    build_command.add_argument("--base-url", metavar="URL", help="the site's absolute URL, overriding site.yml")
     build_command.add_argument("--pdf", action="store_true", help="also write card.pdf beside each routine card")
     build_command.add_argument(
         "--jobs",
@@ -163,6 +210,14 @@ def _parser() -> argparse.ArgumentParser:
     build_command.add_argument("--no-cache", action="store_true", help=f"neither read nor write {CACHE_FOLDER}/")
 
     build_command.set_defaults(run=_build)
+
+    serve = site_command(
+        "serve", "build into a temporary folder, serve it, rebuild on every save and reload the browser"
+    )
+    serve.add_argument("--port", type=int, default=8000, metavar="N", help="default: 8000, or the next free port")
+    serve.add_argument("--host", default="127.0.0.1", metavar="H", help="default: 127.0.0.1 (this computer only)")
+    serve.add_argument("--open", action="store_true", help="open the preview in the web browser")
+    serve.set_defaults(run=_serve)
 
     check = command("check", "validate the whole guide and write nothing")
     check.add_argument("--drafts", action="store_true", help="check as a build with drafts would")
@@ -183,7 +238,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
     try:
         return arguments.run(arguments)
-    except (UsageError, ScaffoldError, OutputRefused) as error:
+    except (UsageError, ScaffoldError, OutputRefused, PortInUse) as error:
         print(f"guide: {error}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

@@ -30,6 +30,20 @@ def _digest(*parts: str) -> str:
     return hashlib.blake2b("\0".join(parts).encode(), digest_size=16).hexdigest()
 
 
+_REFERENCES: dict[str, list[str]] = {}
+"""Templates a template's source includes, imports or extends, kept for a process's life: parsing is slow."""
+
+
+def _references(environment: jinja2.Environment, source: str) -> list[str]:
+    if source not in _REFERENCES:
+        try:
+            parsed = environment.parse(source)
+        except jinja2.TemplateSyntaxError:
+            return []  # its digest still changes with its source; rendering reports the error at its line
+        _REFERENCES[source] = [found for found in meta.find_referenced_templates(parsed) if found]
+    return _REFERENCES[source]
+
+
 class Fingerprints:
     """Fingerprints of the pages of one build of one guide with one theme."""
 
@@ -79,11 +93,7 @@ class Fingerprints:
                     continue
                 seen.add(name)
                 source = self.environment.loader.get_source(self.environment, name)[0]  # type: ignore[union-attr]
-                try:
-                    parsed = self.environment.parse(source)
-                except jinja2.TemplateSyntaxError:
-                    continue  # its digest still changes with its source; rendering reports the error at its line
-                waiting += [found for found in meta.find_referenced_templates(parsed) if found]
+                waiting += _references(self.environment, source)
 
             sources = (self.environment.loader.get_source(self.environment, name)[0] for name in sorted(seen))  # type: ignore[union-attr]
             self.templates[key] = _digest(*sorted(seen), *sources)

@@ -16,7 +16,8 @@ from builder.output import MARKER, check_output_folder, commit_site, keep_file, 
 from builder.pages import output_file, plan_pages
 from builder.parallel import render_pages
 from builder.pdf import PdfUnavailable, card_pdfs, check_weasyprint
-from builder.render import Renderer
+from builder.render import Renderer, template_environment
+from builder.search import BUNDLE as SEARCH_BUNDLE
 from builder.search import search_files
 from builder.source import DocumentCache
 from builder.theme import static_files, theme_folders
@@ -66,25 +67,27 @@ class Builder:
         self.options = options
         self.documents = DocumentCache()
         self.cache = BuildCache(options.cache)
+        self.environment = template_environment(theme_folders(options.templates))
 
     def build(self, diagnostics: Diagnostics, progress: Progress | None = None) -> BuildResult | None:
         self.documents.only = None
-        return _build(self.options, diagnostics, progress, self.documents, self.cache)
+        return _build(self.options, diagnostics, progress, self, reindex=True)
 
     def rebuild(self, changed_paths: Iterable[Path], diagnostics: Diagnostics) -> BuildResult | None:
-        """Build again after edits to `changed_paths`, reading no other content file parsed before."""
+        """Build again after edits to `changed_paths`, reading no other content file parsed before.
+
+        The search index is carried over rather than made again (Pagefind
+        takes seconds on a large guide), so the preview's search lags until the next `build`.
+        """
         self.documents.only = {str(path) for path in changed_paths}
-        return _build(self.options, diagnostics, None, self.documents, self.cache)
+        return _build(self.options, diagnostics, None, self, reindex=False)
 
 
 def _build(
-    options: BuildOptions,
-    diagnostics: Diagnostics,
-    progress: Progress | None,
-    documents: DocumentCache,
-    cache: BuildCache,
+    options: BuildOptions, diagnostics: Diagnostics, progress: Progress | None, builder: Builder, reindex: bool
 ) -> BuildResult | None:
     started = time.perf_counter()
+    cache = builder.cache
     folders = theme_folders(options.templates)
     protected = [("content folder", options.content), ("project folder", Path.cwd()), ("home folder", Path.home())]
     protected += [("templates folder", folder) for folder in folders]
@@ -92,14 +95,14 @@ def _build(
     overrides: dict[str, object] = {"offline": True} if options.offline else {}
     if options.base_url is not None:
         overrides["base_url"] = options.base_url
-    guide = load_guide(options.content, diagnostics, options.drafts, overrides, documents)
+    guide = load_guide(options.content, diagnostics, options.drafts, overrides, builder.documents)
     if guide is None:
         return None
     plans = plan_pages(guide, cross_index(guide))
     pdf_problem = _pdf_problem() if options.pdf else ""
     make_pdfs = options.pdf and not pdf_problem
     bodies = cache.table("bodies")
-    renderer = Renderer(guide, folders, pdf=make_pdfs, bodies=bodies)
+    renderer = Renderer(guide, folders, pdf=make_pdfs, bodies=bodies, environment=builder.environment)
     fingerprints = Fingerprints(guide, renderer.environment, extra=f"pdf={make_pdfs}")
     pages = {output_file(plan.path): fingerprints.of(plan) for plan in plans}
     last = cache.table("state")
@@ -108,7 +111,13 @@ def _build(
     changed = [plan for plan in plans if output_file(plan.path) not in kept]
     static = {name: path.read_bytes() for name, path in static_files(folders).items()}
     cards = sorted(output_file(plan.path) for plan in plans if plan.template == "card.html")
-    if not changed and pages.keys() == last.get("pages", {}).keys() and _unchanged(output, static, last):
+    search_current = bool(last.get("search_current"))
+    if (
+        not changed
+        and pages.keys() == last.get("pages", {}).keys()
+        and (search_current or not reindex)
+        and _unchanged(output, static, last)
+    ):
         return BuildResult(len(plans), 0, len(plans), 0, time.perf_counter() - started, pdf_problem)
     with staged_site(output) as staging:
         summary = render_pages(renderer, changed, staging, output, options.jobs, progress or (lambda done, total: None))
@@ -119,8 +128,15 @@ def _build(
             keep_file(staging, output, name)
         for name, data in static.items():
             put_file(staging, output, name, data)
-        for name, data in search_files(staging).items():
-            put_file(staging, output, name, data)
+        bundle = {name for name in last.get("files", ()) if name.startswith(f"{SEARCH_BUNDLE}/")} if kept else set()
+        if reindex or not bundle:
+            for name, data in search_files(staging).items():
+                put_file(staging, output, name, data)
+            search_current = True
+        else:
+            for name in bundle:
+                keep_file(staging, output, name)
+            search_current = search_current and not changed
         if make_pdfs:
             card_pages = {name: (staging / name).read_bytes() for name in cards} | static
             for name, data in card_pdfs(card_pages, cards, options.cache).items():
@@ -129,7 +145,8 @@ def _build(
         commit_site(staging, output)
     known = bodies | summary.converted
     cache.replace("bodies", known if kept else {key: known[key] for key in summary.used})
-    cache.replace("state", {"output": str(output), "pages": pages, "files": files})
+    state = {"output": str(output), "pages": pages, "files": files, "search_current": search_current}
+    cache.replace("state", state)
     cache.save()
     seconds = time.perf_counter() - started
     return BuildResult(len(plans), len(changed), len(kept), summary.cached, seconds, pdf_problem)

@@ -20,7 +20,7 @@ from builder.model import Article, Exercise, Guide, Page, Routine
 from builder.pages import PagePlan
 from builder.urls import absolute_url, relative_url, site_path
 
-__all__ = ["Renderer", "TemplateProblem"]
+__all__ = ["Renderer", "TemplateProblem", "template_environment"]
 
 _MONTHS = [
     "January",
@@ -70,12 +70,30 @@ def muscle_states(
     return states
 
 
+def template_environment(folders: list[Path]) -> jinja2.Environment:
+    """Jinja for the theme: autoescape on, undefined names are errors, templates reloaded when their files change."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(folder) for folder in folders]),
+        autoescape=jinja2.select_autoescape(["html", "xml", "svg"]),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
 class Renderer:
     """Renders page plans; one per process, since the Jinja environment and Markdown converter are costly."""
 
     def __init__(
-        self, guide: Guide, folders: list[Path], pdf: bool = False, bodies: dict[str, str] | None = None
+        self,
+        guide: Guide,
+        folders: list[Path],
+        pdf: bool = False,
+        bodies: dict[str, str] | None = None,
+        environment: jinja2.Environment | None = None,
     ) -> None:
+        """`environment`, from `template_environment`, may come from an earlier build: its templates stay compiled."""
 
         self.guide = guide
         self.settings = guide.settings
@@ -90,14 +108,7 @@ class Renderer:
             **{key: ("muscle", muscle.name) for key, muscle in guide.taxonomy.muscles.items()},
             **{key: ("region", region.name) for key, region in guide.taxonomy.regions.items()},
         }
-        self.environment = jinja2.Environment(
-            loader=jinja2.FileSystemLoader([str(folder) for folder in folders]),
-            autoescape=jinja2.select_autoescape(["html", "xml", "svg"]),
-            undefined=jinja2.StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            keep_trailing_newline=True,
-        )
+        self.environment = environment or template_environment(folders)
         self.environment.filters.update(dose=format_dose, estimate=format_estimate, long_date=_long_date)
         self.environment.globals.update(
             site=self.settings,

@@ -134,8 +134,12 @@ def test_rebuild_renders_only_what_changed_and_equals_a_clean_build(tmp_path: Pa
     assert (
         main(["build", "--content", str(tmp_path / "content"), "--output", str(tmp_path / "clean"), "--no-cache"]) == 0
     )
-    assert snapshot(tmp_path / "output") == snapshot(tmp_path / "clean")
+    clean = snapshot(tmp_path / "clean")
+    pages = {name: data for name, data in clean.items() if not name.startswith("pagefind/")}
+    assert {name: data for name, data in snapshot(tmp_path / "output").items() if name in pages} == pages
     assert "Front plank" in (tmp_path / "output/exercises/index.html").read_text()
+    assert builder.build(Diagnostics()) is not None  # a build brings the search index up to date too
+    assert snapshot(tmp_path / "output") == clean
 
 
 def test_rebuild_reports_problems_and_keeps_the_last_good_site(tmp_path: Path) -> None:

@@ -1,0 +1,353 @@
+"""`guide serve`: build into a temporary folder, serve it on loopback, rebuild on save and reload the browser.
+
+A small server on the standard library rather than python-livereload 2.7.1,
+which answers any Host header (DNS rebinding), accepts its reload socket from
+any origin, and lets any page trigger `GET /forcereload`. Here every request
+path is resolved inside the site folder, the Host header must name the
+loopback address the server is bound to, and the reload channel (Server-Sent
+Events) answers only same-origin pages.
+"""
+
+from __future__ import annotations
+
+import errno
+import ipaddress
+import json
+import mimetypes
+import os
+import queue
+import socket
+import sys
+import threading
+from collections.abc import Callable, Iterable
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from builder.diagnostics import Diagnostics
+from builder.pipeline import Builder, BuildOptions
+from builder.theme import theme_folders
+
+__all__ = ["PortInUse", "PreviewServer", "Watcher"]
+
+PREFIX = "/__guide/"
+"""The server's own URLs; never a file of the site."""
+SCRIPT = Path(__file__).with_name("preview.js")
+"""Injected into every HTML page served; kept out of templates/static/ so that built sites never ship it."""
+PORT_TRIES = 10
+KEEP_ALIVE = 15.0
+"""Seconds between comments on an idle event stream, so a closed tab is noticed and its thread ends."""
+
+
+class PortInUse(Exception):
+    """No free port at or just above the one asked for; a usage error."""
+
+
+class Watcher:
+    """Polls the mtimes and sizes of every file under some folders and reports each burst of changes once.
+
+    Polling needs no dependency and sees every editor's way of saving
+    (in place, or a new file renamed over the old one).
+    """
+
+    def __init__(
+        self,
+        folders: Iterable[Path],
+        on_change: Callable[[set[Path]], None],
+        interval: float = 0.1,
+        settle: float = 0.05,
+    ) -> None:
+        self.folders = list(folders)
+        self.on_change = on_change
+        self.interval = interval
+        self.settle = settle
+        self.stopping = threading.Event()
+        self.state = self._scan()
+        self.thread = threading.Thread(target=self._run, name="guide-watcher", daemon=True)
+
+    def _scan(self) -> dict[Path, tuple[int, int]]:
+        """Every watched file with its mtime and size, leaving out hidden files and editor backups (`name~`)."""
+        found = {}
+        for folder in self.folders:
+            for root, folders, names in os.walk(folder):
+                folders[:] = [name for name in folders if not name.startswith(".")]
+                for name in names:
+                    if name.startswith(".") or name.endswith("~"):
+                        continue
+                    path = Path(root, name)
+                    try:
+                        stat = path.stat()
+                    except OSError:  # deleted between listing and stat: the next scan sees it gone
+                        continue
+                    found[path] = (stat.st_mtime_ns, stat.st_size)
+        return found
+
+    def _changes(self) -> set[Path]:
+        before, self.state = self.state, self._scan()
+        return {path for path in before.keys() | self.state.keys() if before.get(path) != self.state.get(path)}
+
+    def _run(self) -> None:
+        while not self.stopping.wait(self.interval):
+            changed = self._changes()
+            if not changed:
+                continue
+            while not self.stopping.wait(self.settle):  # a burst of saves ends with a scan that finds nothing new
+                more = self._changes()
+                if not more:
+                    break
+                changed |= more
+            if not self.stopping.is_set():
+                self.on_change(changed)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.stopping.set()
+        if self.thread.is_alive():
+            self.thread.join()
+
+
+class _HTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], preview: PreviewServer) -> None:
+        self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
+        self.preview = preview
+        super().__init__(address, _Handler)
+
+
+class PreviewServer:
+    """One guide built into `options.output` (a temporary folder of the caller's), served and rebuilt on change.
+
+    `start` builds and begins serving in background threads; `stop` ends them.
+    """
+
+    def __init__(self, options: BuildOptions, host: str = "127.0.0.1", port: int = 8000, interval: float = 0.1) -> None:
+        self.options = options
+        self.builder = Builder(options)
+        self.site = options.output
+        self.loopback = _is_loopback(host)
+        self.building = threading.Lock()
+        """Held while a rebuild runs; a request that misses a file meanwhile waits for it, as the site is swapped."""
+        self.errors: list[str] = []
+        self.listeners: set[queue.Queue[bytes | None]] = set()
+        self.lock = threading.Lock()
+        self.httpd = _bind(host, port, self)
+        self.port: int = self.httpd.server_address[1]
+        self.allowed_hosts = {f"{name}:{self.port}" for name in ("localhost", "127.0.0.1", "[::1]")}
+        folders = [options.content, *theme_folders(options.templates)]
+        self.static_folders = [folder / "static" for folder in folders[1:]]
+        self.watcher = Watcher(folders, self.rebuild, interval)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, name="guide-server", daemon=True)
+
+    @property
+    def url(self) -> str:
+        host = self.httpd.server_address[0]
+        shown = f"[{host}]" if ":" in host else host
+        return f"http://{shown}:{self.port}/"
+
+    def start(self) -> bool:
+        """Build the site once and start serving and watching; False when that first build failed."""
+        with self.building:
+            diagnostics = Diagnostics()
+            good = self.builder.build(diagnostics) is not None
+            self._settle(diagnostics, good)
+        self.thread.start()
+        self.watcher.start()
+        return good
+
+    def stop(self) -> None:
+        """Stop watching, close every event stream and the listening socket."""
+        self.watcher.stop()
+        with self.lock:
+            for listener in self.listeners:
+                listener.put(None)
+        if self.thread.is_alive():
+            self.httpd.shutdown()
+            self.thread.join()
+        self.httpd.server_close()
+
+    def rebuild(self, changed: set[Path]) -> None:
+        """Rebuild after `changed`; then swap stylesheets, reload pages, or show the errors over them."""
+        diagnostics = Diagnostics()
+        with self.building:
+            try:
+                good = self.builder.rebuild(changed, diagnostics) is not None
+            except Exception as error:  # the watcher must outlive a failed build (a file half-written, a full disk)
+                diagnostics.error("guide", 0, f"the build failed: {error!r}")
+                good = False
+            self._settle(diagnostics, good)
+        if good:
+            self.send("css" if all(self._is_style(path) for path in changed) else "reload", "")
+
+    def _settle(self, diagnostics: Diagnostics, good: bool) -> None:
+        """Record a build's outcome, tell the pages, and print its errors once."""
+        errors = [str(diagnostic) for diagnostic in diagnostics.sorted()]
+        for line in errors:
+            print(line, file=sys.stderr)
+        if errors:
+            print(f"guide: {len(errors)} error{'' if len(errors) == 1 else 's'}; still serving the last good site")
+        with self.lock:
+            self.errors = [] if good else errors
+        self.send("ok" if good else "errors", json.dumps(self.errors))
+
+    def _is_style(self, path: Path) -> bool:
+        resolved = path.resolve()
+        return path.suffix == ".css" and any(folder.resolve() in resolved.parents for folder in self.static_folders)
+
+    def send(self, event: str, data: str) -> None:
+        message = f"event: {event}\ndata: {data}\n\n".encode()
+        with self.lock:
+            for listener in self.listeners:
+                listener.put(message)
+
+    def listen(self) -> queue.Queue[bytes | None]:
+        """A queue of events for one page, starting with the current errors so a page opened late shows them too."""
+        listener: queue.Queue[bytes | None] = queue.Queue()
+        with self.lock:
+            if self.errors:
+                listener.put(f"event: errors\ndata: {json.dumps(self.errors)}\n\n".encode())
+            self.listeners.add(listener)
+        return listener
+
+    def forget(self, listener: queue.Queue[bytes | None]) -> None:
+        with self.lock:
+            self.listeners.discard(listener)
+
+    def find(self, request_path: str) -> Path | None:
+        """The site file a request path names, or None; never a file outside the site, even through a symlink."""
+        raw = urlsplit(request_path).path
+        lowered = raw.lower()
+        if "%2f" in lowered or "%5c" in lowered or "\\" in raw:
+            return None
+        parts = unquote(raw).split("/")
+        if any(part in (".", "..") or "\0" in part or "\\" in part for part in parts):
+            return None
+        root = os.path.realpath(self.site)
+        found = os.path.realpath(os.path.join(root, *(part for part in parts if part)))
+        if found != root and not found.startswith(root + os.sep):
+            return None
+        if os.path.isdir(found):
+            found = os.path.join(found, "index.html")
+        return Path(found) if os.path.isfile(found) else None
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _bind(host: str, port: int, preview: PreviewServer) -> _HTTPServer:
+    """Listen on `port`, or on the next free one above it; port 0 takes any free port."""
+    tries = 1 if port == 0 else PORT_TRIES
+    for number in range(port, port + tries):
+        try:
+            return _HTTPServer((host, number), preview)
+        except OSError as error:
+            if error.errno != errno.EADDRINUSE:
+                raise
+    raise PortInUse(f"ports {port} to {port + tries - 1} are in use; choose another with --port N")
+
+
+def _inject(page: bytes) -> bytes:
+    """The page with the preview script just before its last `</body>` (or at its end)."""
+    tag = f'<script src="{PREFIX}preview.js"></script>'.encode()
+    at = page.lower().rfind(b"</body>")
+    return page[:at] + tag + page[at:] if at >= 0 else page + tag
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _HTTPServer
+    server_version = "guide-preview"
+
+    def do_GET(self) -> None:
+        preview = self.server.preview
+        if preview.loopback and self.headers.get("Host", "").lower() not in preview.allowed_hosts:
+            self.send_error(HTTPStatus.FORBIDDEN, "Host not allowed (the preview answers only to its loopback address)")
+        elif self.path == PREFIX + "events":
+            self._events()
+        elif self.path == PREFIX + "preview.js":
+            self._send(HTTPStatus.OK, SCRIPT.read_bytes(), "text/javascript; charset=utf-8")
+        else:
+            self._file()
+
+    do_HEAD = do_GET
+
+    def _file(self) -> None:
+        preview = self.server.preview
+        found = preview.find(self.path)
+        if found is None and preview.building.locked():
+            with preview.building:  # the site may be between its old and its new folder
+                found = preview.find(self.path)
+        path = urlsplit(self.path).path
+        if found is not None and found.name == "index.html" and not path.endswith(("/", "index.html")):
+            self.send_response(HTTPStatus.MOVED_PERMANENTLY)  # relative links need the trailing slash
+            self.send_header("Location", path + "/")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        status = HTTPStatus.OK
+        if found is None:
+            status, found = HTTPStatus.NOT_FOUND, preview.find("/404.html")
+        if found is None:
+            page = b"<!doctype html><title>Not found</title><body><h1>Not found</h1></body>"
+            self._send(status, _inject(page), "text/html; charset=utf-8")
+            return
+        kind = mimetypes.guess_type(found.name)[0] or "application/octet-stream"
+        data = found.read_bytes()
+        if kind == "text/html":
+            self._send(status, _inject(data), "text/html; charset=utf-8")
+        else:
+            self._send(status, data, kind)
+
+    def _send(self, status: HTTPStatus, body: bytes, kind: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def _same_origin(self) -> bool:
+        """Whether a page of this server (or no browser page at all) asks; a browser names any other origin."""
+        origin = self.headers.get("Origin")
+        site = self.headers.get("Sec-Fetch-Site")
+        return origin in (None, f"http://{self.headers.get('Host')}") and site in (None, "same-origin")
+
+    def _events(self) -> None:
+        if not self._same_origin():
+            self.send_error(HTTPStatus.FORBIDDEN, "The reload channel answers only pages of this preview")
+            return
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        preview = self.server.preview
+        listener = preview.listen()
+        try:
+            self.wfile.write(b"retry: 500\n\n")
+            self.wfile.flush()
+            while True:
+                try:
+                    message = listener.get(timeout=KEEP_ALIVE)
+                except queue.Empty:
+                    message = b": keep-alive\n\n"
+                if message is None:
+                    break
+                self.wfile.write(message)
+                self.wfile.flush()
+        except OSError:  # the page was closed or reloaded
+            pass
+        finally:
+            preview.forget(listener)
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Quiet: the terminal is for build errors, not for every request."""

@@ -1,0 +1,97 @@
+"""`guide serve` timings on synthetic guides: `python -m tests.perf.serve_bench [SIZES...]`.
+
+For each size: the seconds from starting `guide serve` to the first page
+served with a warm cache (the median of 3 starts after one that fills it),
+and the median over 10 edits of the seconds from writing an exercise file to
+the open page in headless Chromium showing the change.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+from tests.browser import CHROMIUM, CHROMIUM_FLAGS
+from tests.perf.generate import generate
+
+STARTS = 3
+EDITS = 10
+
+
+@contextmanager
+def served(folder: Path) -> Iterator[tuple[int, float]]:
+    """`guide serve` on a free port in `folder`; yields its port and the seconds until its first page was served."""
+    started = time.perf_counter()
+    command = [sys.executable, "-m", "builder", "serve", "--port", "0"]
+    environment = os.environ | {"PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen(command, cwd=folder, env=environment, stdout=subprocess.PIPE, text=True)
+    try:
+        line = process.stdout.readline()  # type: ignore[union-attr]
+        port = int(line.split(":")[2].split("/")[0])
+        connection = http.client.HTTPConnection("127.0.0.1", port)
+        connection.request("GET", "/", headers={"Host": f"127.0.0.1:{port}"})
+        assert connection.getresponse().status == 200
+        connection.close()
+        yield port, time.perf_counter() - started
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=60)
+
+
+def edit_latencies(folder: Path, port: int) -> list[float]:
+    """Seconds from saving an exercise to Chromium showing it, for each of `EDITS` edits."""
+    exercise = folder / "content" / "exercises" / "exercise-00002.md"
+    seconds = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        page = browser.new_page()
+        page.goto(f"http://127.0.0.1:{port}/exercises/exercise-00002/")
+        page.wait_for_timeout(500)  # the reload channel is connected
+        for edit in range(EDITS):
+            marker = f"Edited for the benchmark, edit {edit}."
+            text = exercise.read_text(encoding="utf-8")
+            started = time.perf_counter()
+            exercise.write_text(text.replace("## Part 1", f"## Part 1\n\n{marker}", 1), encoding="utf-8")
+            page.wait_for_function(f"() => document.body && document.body.innerText.includes({marker!r})")
+            seconds.append(time.perf_counter() - started)
+            page.wait_for_load_state("load")
+        browser.close()
+    return seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("sizes", type=int, nargs="*", default=[200, 1000, 5000])
+    sizes = parser.parse_args().sizes
+    print(f"cores: {os.cpu_count()}; start: median of {STARTS} warm starts; edit: median of {EDITS} edits")
+    print(f"{'exercises':>9} {'first page s':>13} {'edit to page s':>15}")
+    for size in sizes:
+        with tempfile.TemporaryDirectory(prefix=f"guide-serve-bench-{size}-") as scratch:
+            folder = Path(scratch)
+            generate(size, folder)
+            with served(folder):
+                pass  # fills the cache
+            starts = []
+            for _ in range(STARTS):
+                with served(folder) as (port, seconds):
+                    starts.append(seconds)
+            with served(folder) as (port, _):
+                edits = edit_latencies(folder, port)
+            print(f"{size:>9} {statistics.median(starts):>13.2f} {statistics.median(edits):>15.2f}")
+            sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()

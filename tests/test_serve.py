@@ -1,0 +1,246 @@
+"""`guide serve`: live reload in Chromium, the error overlay, CSS swaps, path and Host safety, and a clean Ctrl-C."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from builder.pipeline import BuildOptions
+from builder.server import PreviewServer, Watcher
+from tests.conftest import snapshot
+
+SECRET = b"secret outside the site"
+PLANK = Path("content/exercises/plank.md")
+
+
+@pytest.fixture
+def preview(guide: Path) -> Iterator[PreviewServer]:
+    """The fixture guide served on a free loopback port, with a local theme folder and a file beside the site."""
+    (guide / "templates" / "static").mkdir(parents=True)
+    (guide / "templates" / "static" / "style.css").write_text("body { background: rgb(1, 2, 3); }\n")
+    (guide / "preview").mkdir()
+    (guide / "preview" / "secret.txt").write_bytes(SECRET)
+    options = BuildOptions(content=Path("content"), output=guide / "preview" / "site", templates=Path("templates"))
+    server = PreviewServer(options, "127.0.0.1", 0, interval=0.05)
+    assert server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _open(browser: Browser, url: str) -> Page:
+    page = browser.new_page()
+    page.goto(url)
+    page.wait_for_function("() => document.querySelector('script[src=\"/__guide/preview.js\"]')")
+    page.wait_for_timeout(100)  # the event stream is connected
+    return page
+
+
+def test_edits_reload_the_page_and_errors_show_over_every_page(preview: PreviewServer, browser: Browser) -> None:
+    plank = _open(browser, preview.url + "exercises/plank/")
+    _edit(PLANK, "Brace as for a cough.", "Brace as if to laugh.")
+    expect(plank.get_by_text("Brace as if to laugh.")).to_be_visible()
+
+    _edit(PLANK, "level: intermediate", "level: expert")
+    overlay = plank.locator("#guide-preview-errors")
+    expect(overlay).to_contain_text("content/exercises/plank.md:9:")
+    expect(plank.get_by_text("Brace as if to laugh.")).to_be_attached()  # the last good page stays underneath
+    late = _open(browser, preview.url + "exercises/bird-dog/")
+    expect(late.locator("#guide-preview-errors")).to_contain_text("content/exercises/plank.md:9:")
+
+    _edit(PLANK, "level: expert", "level: beginner")
+    for page in (plank, late):
+        expect(page.locator("#guide-preview-errors")).to_have_count(0)
+    expect(plank.locator(".level--beginner").first).to_be_visible()
+    plank.close()
+    late.close()
+
+
+def test_a_css_change_is_swapped_without_a_reload(preview: PreviewServer, browser: Browser) -> None:
+    page = _open(browser, preview.url)
+    page.evaluate("window.notReloaded = true")
+    Path("templates/static/style.css").write_text("body { background: rgb(4, 5, 6); }\n")
+    page.wait_for_function("() => getComputedStyle(document.body).backgroundColor === 'rgb(4, 5, 6)'")
+    assert page.evaluate("window.notReloaded") is True
+    page.close()
+
+
+def _get(server: PreviewServer, path: str, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
+    """A request with the path sent exactly as written, and the Host header only when given."""
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
+    try:
+        connection.putrequest("GET", path, skip_host=True, skip_accept_encoding=True)
+        for name, value in ({"Host": f"127.0.0.1:{server.port}"} if headers is None else headers).items():
+            connection.putheader(name, value)
+        connection.endheaders()
+        response = connection.getresponse()
+        return response.status, response.read() if response.status != 200 or "events" not in path else b""
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E%2Fsecret.txt",
+        "/..%2fsecret.txt",
+        "/..\\secret.txt",
+        "/%5c..%5csecret.txt",
+        "/exercises/../../secret.txt",
+        "/./../secret.txt",
+        "/%00",
+        "/leak.txt",
+        "/leak/secret.txt",
+    ],
+)
+def test_no_file_outside_the_site_is_served(preview: PreviewServer, path: str) -> None:
+    secret = preview.site.parent / "secret.txt"
+    (preview.site / "leak.txt").symlink_to(secret)
+    (preview.site / "leak").symlink_to(secret.parent)
+    status, body = _get(preview, path)
+    assert status in (403, 404)
+    assert SECRET not in body
+
+
+def test_absolute_paths_stay_inside_the_site(preview: PreviewServer) -> None:
+    secret = preview.site.parent / "secret.txt"
+    for path in (str(secret), "/" + str(secret), "//" + str(secret).lstrip("/")):
+        status, body = _get(preview, path)
+        assert status == 404 and SECRET not in body, path
+
+
+def test_site_files_and_folders_are_served(preview: PreviewServer) -> None:
+    status, body = _get(preview, "/exercises/plank/")
+    assert status == 200 and b"/__guide/preview.js" in body
+    assert _get(preview, "/static/style.css") == (200, b"body { background: rgb(1, 2, 3); }\n")
+    assert _get(preview, "/exercises/plank")[0] == 301
+    assert not (preview.site / "static" / "preview.js").exists()
+
+
+@pytest.mark.parametrize(
+    ("host", "status"),
+    [
+        ("localhost:{port}", 200),
+        ("127.0.0.1:{port}", 200),
+        ("[::1]:{port}", 200),
+        ("LOCALHOST:{port}", 200),
+        ("evil.example:{port}", 403),
+        ("localhost", 403),
+        ("127.0.0.1:1", 403),
+        ("127.0.0.1.evil.example:{port}", 403),
+        (None, 403),
+    ],
+)
+def test_only_loopback_host_names_are_answered(preview: PreviewServer, host: str | None, status: int) -> None:
+    headers = {} if host is None else {"Host": host.format(port=preview.port)}
+    assert _get(preview, "/", headers)[0] == status
+
+
+@pytest.mark.parametrize(
+    ("headers", "status"),
+    [
+        ({}, 200),
+        ({"Origin": "http://127.0.0.1:{port}", "Sec-Fetch-Site": "same-origin"}, 200),
+        ({"Origin": "http://evil.example"}, 403),
+        ({"Origin": "http://localhost:{port}"}, 403),
+        ({"Sec-Fetch-Site": "cross-site"}, 403),
+        ({"Sec-Fetch-Site": "same-site"}, 403),
+    ],
+)
+def test_the_reload_channel_answers_only_same_origin_pages(
+    preview: PreviewServer, headers: dict[str, str], status: int
+) -> None:
+    sent = {"Host": f"127.0.0.1:{preview.port}"} | {
+        key: value.format(port=preview.port) for key, value in headers.items()
+    }
+    assert _get(preview, "/__guide/events", sent)[0] == status
+
+
+def test_a_burst_of_saves_gives_one_rebuild(tmp_path: Path) -> None:
+    calls: list[set[Path]] = []
+    watcher = Watcher([tmp_path], calls.append, interval=0.05, settle=0.1)
+    watcher.start()
+    try:
+        written = {tmp_path / f"page-{number}.md" for number in range(5)}
+        for path in sorted(written):
+            path.write_text("saved")
+            time.sleep(0.03)
+        (tmp_path / ".page-0.md.swp").write_text("an editor's swap file")
+        deadline = time.monotonic() + 3
+        while not calls and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.3)
+    finally:
+        watcher.stop()
+    assert calls == [written]
+
+
+def test_a_taken_port_moves_to_the_next_free_one(guide: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        server = PreviewServer(BuildOptions(content=Path("content"), output=guide / "site"), "127.0.0.1", port)
+        server.httpd.server_close()
+    assert port < server.port < port + 10
+
+
+def test_serve_leaves_output_alone_and_stops_cleanly_on_ctrl_c(guide: Path) -> None:
+    (guide / "output").mkdir()
+    (guide / "output" / "index.html").write_text("the last real build")
+    before = snapshot(guide / "output")
+    scratch = guide / "scratch"
+    scratch.mkdir()
+    environment = os.environ | {"TMPDIR": str(scratch), "PYTHONUNBUFFERED": "1"}
+    command = [sys.executable, "-m", "builder", "serve", "--port", "0"]
+    process = subprocess.Popen(command, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = process.stdout.readline()  # type: ignore[union-attr]
+        assert line.startswith("serving http://127.0.0.1:"), line
+        port = int(line.split(":")[2].split("/")[0])
+        page = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        page.request("GET", "/exercises/plank/")
+        assert page.getresponse().status == 200
+        page.close()
+        assert len(list(scratch.iterdir())) == 1
+    finally:
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=10)
+    assert process.returncode == 0
+    assert "preview stopped" in out and "Traceback" not in err
+    assert list(scratch.iterdir()) == []
+    assert snapshot(guide / "output") == before
+
+
+def test_stop_ends_open_event_streams(preview: PreviewServer) -> None:
+    """Open event streams must not keep the server alive: stop() ends them."""
+    connection = http.client.HTTPConnection("127.0.0.1", preview.port, timeout=5)
+    connection.request("GET", "/__guide/events")
+    assert connection.getresponse().status == 200
+    streams = threading.active_count()
+    preview.stop()
+    deadline = time.monotonic() + 2
+    while threading.active_count() >= streams and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert threading.active_count() < streams
+    connection.close()
