@@ -38,10 +38,7 @@ def normalise_base_url(url: str) -> str:
 
 def load_settings(content: Path, diagnostics: Diagnostics) -> Settings | None:
     path = content / SETTINGS_FILE
-    if not path.is_file():
-        diagnostics.error(path, 1, "the site settings file is missing", "run 'guide init' to start a guide")
-        return None
-    node = read_yaml_file(path, diagnostics)
+    node = read_yaml_file(path, diagnostics, "the site settings file")
     if node is None:
         return None
     fields = Fields(node, path, diagnostics, _KEYS)

@@ -39,8 +39,11 @@ def read_text(path: Path, diagnostics: Diagnostics, data: bytes | None = None) -
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
-def read_yaml_file(path: Path, diagnostics: Diagnostics) -> Node | None:
-    """A whole-file YAML mapping such as site.yml, or None after an error."""
+def read_yaml_file(path: Path, diagnostics: Diagnostics, what: str) -> Node | None:
+    """A whole-file YAML mapping such as site.yml (`what` names it in messages), or None after an error."""
+    if not path.is_file():
+        diagnostics.error(path, 1, f"{what} is missing", "run 'guide init' to start a guide")
+        return None
     text = read_text(path, diagnostics)
     if text is None:
         return None

@@ -16,10 +16,7 @@ TAXONOMY_FILE = "taxonomy.yml"
 
 def load_taxonomy(content: Path, diagnostics: Diagnostics) -> Taxonomy | None:
     path = content / TAXONOMY_FILE
-    if not path.is_file():
-        diagnostics.error(path, 1, "the taxonomy file is missing", "run 'guide init' to start a guide")
-        return None
-    node = read_yaml_file(path, diagnostics)
+    node = read_yaml_file(path, diagnostics, "the taxonomy file")
     if node is None:
         return None
     top = Fields(node, path, diagnostics, ("regions", "muscles", "equipment"))

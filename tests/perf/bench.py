@@ -10,7 +10,6 @@ process and of its largest worker.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import shutil
@@ -27,7 +26,7 @@ import markdown
 
 from builder.diagnostics import Diagnostics
 from builder.pipeline import Builder, BuildOptions
-from tests.perf.generate import generate
+from tests.perf.generate import generate, sizes_asked
 
 RUNS = 3
 _RUN_BUILD = """
@@ -112,9 +111,7 @@ def in_process_rebuilds(folder: Path) -> list[float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("sizes", type=int, nargs="*", default=[200, 1000, 5000])
-    sizes = parser.parse_args().sizes
+    sizes = sizes_asked(__doc__.splitlines()[0])
     print(f"cores: {os.cpu_count()}; medians of {RUNS} runs; ratio = time / bare loop (one core, same files)")
     print(f"{'exercises':>9} {'scenario':<16} {'median s':>9} {'ratio':>6} {'peak MB':>8} {'worker MB':>9}")
     for size in sizes:

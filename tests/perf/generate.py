@@ -231,3 +231,10 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def sizes_asked(description: str) -> list[int]:
+    """The guide sizes a benchmark's command line asks for: exercise counts, 200, 1000 and 5000 by default."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("sizes", type=int, nargs="*", default=[200, 1000, 5000])
+    return parser.parse_args().sizes

@@ -8,7 +8,6 @@ the open page in headless Chromium showing the change.
 
 from __future__ import annotations
 
-import argparse
 import http.client
 import os
 import signal
@@ -24,7 +23,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 from tests.browser import CHROMIUM, CHROMIUM_FLAGS
-from tests.perf.generate import generate
+from tests.perf.generate import generate, sizes_asked
 
 STARTS = 3
 EDITS = 10
@@ -72,9 +71,7 @@ def edit_latencies(folder: Path, port: int) -> list[float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("sizes", type=int, nargs="*", default=[200, 1000, 5000])
-    sizes = parser.parse_args().sizes
+    sizes = sizes_asked(__doc__.splitlines()[0])
     print(f"cores: {os.cpu_count()}; start: median of {STARTS} warm starts; edit: median of {EDITS} edits")
     print(f"{'exercises':>9} {'first page s':>13} {'edit to page s':>15}")
     for size in sizes:
