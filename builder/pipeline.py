@@ -7,13 +7,14 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from builder.cache import BuildCache
 from builder.crossref import cross_index
 from builder.diagnostics import Diagnostics
 from builder.incremental import Fingerprints
 from builder.output import MARKER, check_output_folder, commit_site, keep_file, put_file, site_files, staged_site
-from builder.pages import output_file, plan_pages
+from builder.pages import PagePlan, output_file, plan_pages
 from builder.parallel import render_pages
 from builder.pdf import PdfUnavailable, card_pdfs, check_weasyprint
 from builder.render import Renderer, template_environment
@@ -87,72 +88,100 @@ def _build(
     options: BuildOptions, diagnostics: Diagnostics, progress: Progress | None, builder: Builder, reindex: bool
 ) -> BuildResult | None:
     started = time.perf_counter()
-    cache = builder.cache
     folders = theme_folders(options.templates)
-    protected = [("content folder", options.content), ("project folder", Path.cwd()), ("home folder", Path.home())]
-    protected += [("templates folder", folder) for folder in folders]
-    output = check_output_folder(options.output, protected)
-    overrides: dict[str, object] = {"offline": True} if options.offline else {}
-    if options.base_url is not None:
-        overrides["base_url"] = options.base_url
-    guide = load_guide(options.content, diagnostics, options.drafts, overrides, builder.documents)
+    output = _output_folder(options, folders)
+    guide = load_guide(options.content, diagnostics, options.drafts, _overrides(options), builder.documents)
     if guide is None:
         return None
     plans = plan_pages(guide, cross_index(guide))
     pdf_problem = _pdf_problem() if options.pdf else ""
     make_pdfs = options.pdf and not pdf_problem
-    bodies = cache.table("bodies")
+    bodies = builder.cache.table("bodies")
     renderer = Renderer(guide, folders, pdf=make_pdfs, bodies=bodies, environment=builder.environment)
-    fingerprints = Fingerprints(guide, renderer.environment, extra=f"pdf={make_pdfs}")
-    pages = {output_file(plan.path): fingerprints.of(plan) for plan in plans}
-    last = cache.table("state")
-    same = pages.items() & last.get("pages", {}).items() if last.get("output") == str(output) else set()
-    kept = {name for name, _ in same if (output / name).is_file()}
-    changed = [plan for plan in plans if output_file(plan.path) not in kept]
+    last = builder.cache.table("state")
+    work = _Work.since(last, plans, Fingerprints(guide, renderer.environment, extra=f"pdf={make_pdfs}"), output)
     static = {name: path.read_bytes() for name, path in static_files(folders).items()}
-    cards = sorted(output_file(plan.path) for plan in plans if plan.template == "card.html")
-    search_current = bool(last.get("search_current"))
-    if (
-        not changed
-        and pages.keys() == last.get("pages", {}).keys()
-        and (search_current or not reindex)
-        and _unchanged(output, static, last)
-    ):
+    if work.nothing_to_do(last, reindex) and _unchanged(output, static, last):
         return BuildResult(len(plans), 0, len(plans), 0, time.perf_counter() - started, pdf_problem)
     with staged_site(output) as staging:
-        summary = render_pages(renderer, changed, staging, output, options.jobs, progress or (lambda done, total: None))
+        summary = render_pages(renderer, work.changed, staging, output, options.jobs, progress or _no_progress)
         if summary.problems:
             diagnostics.items.extend(summary.problems)
             return None
-        for name in kept:
+        for name in work.kept:
             keep_file(staging, output, name)
         for name, data in static.items():
             put_file(staging, output, name, data)
-        bundle = {name for name in last.get("files", ()) if name.startswith(f"{SEARCH_BUNDLE}/")} if kept else set()
-        if reindex or not bundle:
-            for name, data in search_files(staging).items():
-                put_file(staging, output, name, data)
-            search_current = True
-        else:
-            for name in bundle:
-                keep_file(staging, output, name)
-            search_current = search_current and not changed
+        search_current = _search_bundle(staging, output, work, last, reindex)
         if make_pdfs:
+            cards = sorted(output_file(plan.path) for plan in plans if plan.template == "card.html")
             card_pages = {name: (staging / name).read_bytes() for name in cards} | static
             for name, data in card_pdfs(card_pages, cards, options.cache).items():
                 put_file(staging, output, name, data)
         files = site_files(staging)
         commit_site(staging, output)
     known = bodies | summary.converted
-    cache.replace("bodies", known if kept else {key: known[key] for key in summary.used})
-    state = {"output": str(output), "pages": pages, "files": files, "search_current": search_current}
-    cache.replace("state", state)
-    cache.save()
+    builder.cache.replace("bodies", known if work.kept else {key: known[key] for key in summary.used})
+    state = {"output": str(output), "pages": work.pages, "files": files, "search_current": search_current}
+    builder.cache.replace("state", state)
+    builder.cache.save()
     seconds = time.perf_counter() - started
-    return BuildResult(len(plans), len(changed), len(kept), summary.cached, seconds, pdf_problem)
+    return BuildResult(len(plans), len(work.changed), len(work.kept), summary.cached, seconds, pdf_problem)
 
 
-def _unchanged(output: Path, static: dict[str, bytes], last: dict[str, object]) -> bool:
+def _no_progress(done: int, total: int) -> None:
+    """Progress reported to no one."""
+
+
+def _output_folder(options: BuildOptions, folders: list[Path]) -> Path:
+    """The resolved output folder, after refusing one that holds what a build must never replace."""
+    protected = [("content folder", options.content), ("project folder", Path.cwd()), ("home folder", Path.home())]
+    protected += [("templates folder", folder) for folder in folders]
+    return check_output_folder(options.output, protected)
+
+
+def _overrides(options: BuildOptions) -> dict[str, object]:
+    """Settings the command line sets over site.yml."""
+    overrides: dict[str, object] = {"offline": True} if options.offline else {}
+    if options.base_url is not None:
+        overrides["base_url"] = options.base_url
+    return overrides
+
+
+@dataclass(frozen=True)
+class _Work:
+    """The pages of this build by fingerprint: those to render, and those the last build left as they must be."""
+
+    pages: dict[str, str]
+    kept: frozenset[str]
+    changed: list[PagePlan]
+
+    @classmethod
+    def since(cls, last: dict[str, Any], plans: list[PagePlan], fingerprints: Fingerprints, output: Path) -> _Work:
+        pages = {output_file(plan.path): fingerprints.of(plan) for plan in plans}
+        same = pages.items() & last.get("pages", {}).items() if last.get("output") == str(output) else set()
+        kept = frozenset(name for name, _ in same if (output / name).is_file())
+        return cls(pages, kept, [plan for plan in plans if output_file(plan.path) not in kept])
+
+    def nothing_to_do(self, last: dict[str, Any], reindex: bool) -> bool:
+        """No page to render, none gone, and a search index as current as asked for."""
+        search_current = bool(last.get("search_current")) or not reindex
+        return not self.changed and self.pages.keys() == last.get("pages", {}).keys() and search_current
+
+
+def _search_bundle(staging: Path, output: Path, work: _Work, last: dict[str, Any], reindex: bool) -> bool:
+    """Index the new site, or carry the last index over when asked not to; whether the index is now current."""
+    bundle = {name for name in last.get("files", ()) if name.startswith(f"{SEARCH_BUNDLE}/")} if work.kept else set()
+    if reindex or not bundle:
+        for name, data in search_files(staging).items():
+            put_file(staging, output, name, data)
+        return True
+    for name in bundle:
+        keep_file(staging, output, name)
+    return bool(last.get("search_current")) and not work.changed
+
+
+def _unchanged(output: Path, static: dict[str, bytes], last: dict[str, Any]) -> bool:
     """Whether the output is still exactly the site the last build left: its files, and this theme's static files."""
     if not (output / MARKER).is_file() or site_files(output) != last.get("files"):
         return False
