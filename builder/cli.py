@@ -18,6 +18,7 @@ from builder.output import OutputRefused
 from builder.pipeline import BuildOptions, build
 from builder.progress import ProgressBar
 from builder.scaffold import PAGE_KINDS, ScaffoldError, init_guide, new_page
+from builder.search import SearchProblem
 from builder.server import PortInUse, PreviewServer
 from builder.settings import normalise_base_url
 from builder.validate import load_guide
@@ -238,7 +239,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
     try:
         return arguments.run(arguments)
-    except (UsageError, ScaffoldError, OutputRefused, PortInUse) as error:
+    except (UsageError, ScaffoldError, OutputRefused, PortInUse, SearchProblem) as error:
         print(f"guide: {error}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

@@ -1,78 +1,165 @@
-"""Full-text search: Pagefind indexes the built pages, and the browser queries its bundle with no server behind it.
+"""Full-text search: Pagefind indexes the built site, and the browser queries its bundle with no server behind it.
 
-Only pages that mark their content with `data-pagefind-body` (exercises, routines and articles) are handed to
-Pagefind; offline builds mark none, since a browser cannot fetch an index from disk, and so get no bundle.
+Pagefind indexes only the pages that mark their content with `data-pagefind-body` (exercises, routines and
+articles). Offline builds mark none, since a browser cannot fetch an index from disk, and so get no bundle.
 
-Pagefind's Python API answers one request per 0.1 s poll, so adding 5,000 pages one by one with
-`add_html_file` would take minutes: the marked pages are written to a scratch folder and added with one
-`add_directory`. Its `get_files` answer arrives as a single line that overflows the API's 2 MiB read buffer on a
-large site, so the bundle is written to the scratch folder too and read back.
+Pagefind's own command line indexes the site where the build wrote it. Its Python API is not used: it answers one
+request per 0.1 s poll (adding 5,000 pages one by one would take minutes), its `get_files` answer overflows the
+API's 2 MiB read buffer on a large site, and it stops the indexer as soon as `write_files` answers, before the
+indexer has finished writing, which left an empty `pagefind-entry.json` in 2 of 15 runs here.
 
-Pagefind cannot update an index page by page, so every build indexes every marked page again. Its fragment files
-(one per page) come out byte for byte the same for an unchanged page, so the output keeps those files as they were.
+Pagefind cannot update an index page by page: each run reads every marked page again. Its fragment files (one per
+page) come out byte for byte the same for an unchanged page, so the output keeps those files as they were. Its
+filter files, and its list of them, come out in hash-map order, which changes from run to run; they are put in
+sorted order here, so that two builds of the same pages are byte for byte the same.
 """
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
+import gzip
+import hashlib
+import json
+import subprocess
 import tempfile
-from collections.abc import Coroutine, Mapping
 from pathlib import Path
 from typing import Any
 
-__all__ = ["BUNDLE", "SearchUnavailable", "search_files"]
+__all__ = ["BUNDLE", "SearchProblem", "search_files"]
 
 BUNDLE = "pagefind"
 """The folder of the site that holds the index; the search page's script imports `pagefind.js` from it."""
 MARKER = b"data-pagefind-body"
 INSTALL = "install it with: pip install 'pagefind[bin]'"
+SIGNATURE = b"pagefind_dcd"
+"""What every gzipped CBOR file of the bundle starts with once decompressed."""
+META_FILTERS = 3
+"""The place of the list of `[filter, file hash]` pairs in the metadata file (after version, pages, chunks)."""
+
+Cbor = int | str | list["Cbor"]
+"""The part of CBOR that Pagefind's metadata and filter files use."""
 
 
-class SearchUnavailable(RuntimeError):
-    """Pagefind or its binary is missing; search is part of every served build, so that is a broken install."""
+class SearchProblem(RuntimeError):
+    """Pagefind is missing or failed; search is part of every served build, so the build cannot finish."""
 
 
-def searchable_pages(files: Mapping[str, bytes]) -> dict[str, bytes]:
-    """The HTML pages that ask to be indexed, by site path."""
-    return {name: data for name, data in files.items() if name.endswith(".html") and MARKER in data}
+def wants_search(site: Path) -> bool:
+    """Whether any page of the site asks to be indexed; Pagefind would index every page whole if none did."""
+    return any(MARKER in page.read_bytes() for page in site.rglob("*.html"))
 
 
-async def _index(site: Path, bundle: Path) -> None:
-    """Index every page under `site` into a bundle written to `bundle` (when the `async with` closes)."""
+def _pagefind() -> str:
+    """Pagefind's program: the one `PAGEFIND_BINARY_PATH` names, or the one the `pagefind[bin]` package installed."""
     try:
-        from pagefind.index import PagefindIndex
-    except ImportError as error:
-        raise SearchUnavailable(f"the search index needs Pagefind; {INSTALL}") from error
+        from pagefind.service import get_executable
+
+        program = get_executable()
+    except (ImportError, FileNotFoundError) as error:
+        raise SearchProblem(f"the search index needs Pagefind ({error}); {INSTALL}") from error
+    if program is None:
+        raise SearchProblem(f"the search index needs Pagefind's program; {INSTALL}")
+    return str(program)
+
+
+def _index(site: Path, bundle: Path) -> None:
+    """Index the pages under `site` into a bundle written to `bundle`."""
+    command = [_pagefind(), "--site", str(site), "--output-path", str(bundle), "--silent"]
     try:
-        async with PagefindIndex({"output_path": str(bundle)}) as index:
-            await index.add_directory(str(site))
-    except FileNotFoundError as error:
-        raise SearchUnavailable(f"Pagefind's binary was not found ({error}); {INSTALL}") from error
+        result = subprocess.run(command, capture_output=True, text=True, check=False)
+    except OSError as error:
+        raise SearchProblem(f"Pagefind could not run ({error}); {INSTALL}") from error
+    if result.returncode != 0:
+        raise SearchProblem(f"Pagefind failed: {(result.stdout + result.stderr).strip()}")
 
 
-def _run(coroutine: Coroutine[Any, Any, None]) -> None:
-    """`asyncio.run`, in a thread of its own when the caller already runs an event loop (a preview server may)."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        asyncio.run(coroutine)
-        return
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(asyncio.run, coroutine).result()
+def _decode(data: bytes, at: int = 0) -> tuple[Any, int]:
+    """One CBOR value (integer, text or array) from `data` at `at`, and where the next one starts."""
+    major, size = data[at] >> 5, data[at] & 31
+    at += 1
+    if size >= 24:
+        width = 1 << (size - 24)
+        if width > 8:
+            raise ValueError(f"unexpected CBOR length at byte {at - 1}")
+        size, at = int.from_bytes(data[at : at + width]), at + width
+    if major == 0:
+        return size, at
+    if major == 1:
+        return -1 - size, at
+    if major == 3:
+        return data[at : at + size].decode(), at + size
+    if major == 4:
+        items: list[Cbor] = []
+        for _ in range(size):
+            item, at = _decode(data, at)
+            items.append(item)
+        return items, at
+    raise ValueError(f"unexpected CBOR type {major} at byte {at - 1}")
 
 
-def search_files(files: Mapping[str, bytes]) -> dict[str, bytes]:
-    """The Pagefind bundle for the site's marked pages, keyed by site path under `pagefind/`; empty when none are."""
-    pages = searchable_pages(files)
-    if not pages:
+def _encode(value: Cbor) -> bytes:
+    """`value` in CBOR's shortest form, as Pagefind writes it."""
+    if isinstance(value, int):
+        major, size, body = (0, value, b"") if value >= 0 else (1, -1 - value, b"")
+    elif isinstance(value, str):
+        body = value.encode()
+        major, size = 3, len(body)
+    else:
+        major, size, body = 4, len(value), b"".join(_encode(item) for item in value)
+    if size < 24:
+        return bytes([major << 5 | size]) + body
+    width = next(width for width in (1, 2, 4, 8) if size < 1 << (8 * width))
+    return bytes([major << 5 | (23 + width.bit_length())]) + size.to_bytes(width) + body
+
+
+def _read(path: Path) -> Any:
+    """The value held in one of the bundle's gzipped CBOR files."""
+    data = gzip.decompress(path.read_bytes())
+    if not data.startswith(SIGNATURE):
+        raise ValueError(f"{path.name} is not a Pagefind data file")
+    return _decode(data, len(SIGNATURE))[0]
+
+
+def _replace(path: Path, file_hash: str, value: Cbor) -> str:
+    """Write `value` in place of the file `path` named by `file_hash` (`en_1a2b3c4`), under a hash of the new bytes.
+
+    Returns the new hash, of the same language and length; Pagefind's script finds files by these names alone.
+    """
+    data = gzip.compress(SIGNATURE + _encode(value), mtime=0)
+    language = file_hash.rpartition("_")[0]
+    new_hash = f"{language}_{hashlib.sha256(data).hexdigest()[: len(file_hash) - len(language) - 1]}"
+    path.unlink()
+    path.with_name(path.name.replace(file_hash, new_hash)).write_bytes(data)
+    return new_hash
+
+
+def _sort_filters(bundle: Path) -> None:
+    """Put each language's filter values and list of filter files in sorted order, renaming the files that change."""
+    entry_path = bundle / "pagefind-entry.json"
+    entry = json.loads(entry_path.read_text(encoding="utf-8"))
+    for language in entry["languages"].values():
+        meta_path = bundle / f"pagefind.{language['hash']}.pf_meta"
+        meta = _read(meta_path)
+        filters = []
+        for name, file_hash in meta[META_FILTERS]:
+            path = bundle / "filter" / f"{file_hash}.pf_filter"
+            filter_name, values = _read(path)
+            filters.append([name, _replace(path, file_hash, [filter_name, sorted(values)])])
+        meta[META_FILTERS] = sorted(filters)
+        language["hash"] = _replace(meta_path, language["hash"], meta)
+    entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def search_files(site: Path) -> dict[str, bytes]:
+    """The Pagefind bundle for the marked pages of the site in `site`, keyed by site path under `pagefind/`.
+
+    Empty when no page is marked.
+    """
+    if not wants_search(site):
         return {}
     with tempfile.TemporaryDirectory(prefix="guide-search-") as scratch:
-        site, bundle = Path(scratch) / "site", Path(scratch) / BUNDLE
-        for name, data in pages.items():
-            (site / name).parent.mkdir(parents=True, exist_ok=True)
-            (site / name).write_bytes(data)
-        _run(_index(site, bundle))
+        bundle = Path(scratch) / BUNDLE
+        _index(site, bundle)
+        _sort_filters(bundle)
         return {
             f"{BUNDLE}/{path.relative_to(bundle).as_posix()}": path.read_bytes()
             for path in sorted(bundle.rglob("*"))

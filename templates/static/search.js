@@ -13,13 +13,14 @@
   ];
   const VALUE_ORDER = { kind: ["exercise", "routine", "article"], level: ["beginner", "intermediate", "advanced"] };
   const PAGE_SIZE = 10;
-  // Long enough to skip the index chunks of words still being typed, short enough not to be noticed.
-  const TYPING_PAUSE_MS = 50;
+  // While typing, a word's first letters match many words and would fetch much of the index for nothing.
+  const FEWEST_LETTERS = 3;
 
   const bundle = new URL("../pagefind/pagefind.js", document.currentScript.src).href;
   const widget = document.querySelector("[data-search]");
   const input = widget.querySelector("input[name=q]");
   const facetBox = widget.querySelector("[data-search-filters]");
+  const facetList = widget.querySelector("[data-search-facets]");
   const status = widget.querySelector("[data-search-status]");
   const list = widget.querySelector("[data-search-results]");
   const more = widget.querySelector("[data-search-more]");
@@ -31,9 +32,11 @@
   }
 
   let pagefind = null;
+  let facetsLoaded = null;
   let generation = 0;
-  let pending = [];
-  let typing = 0;
+  let shown = { query: "", results: [] };
+  let searching = false;
+  let wanted = false;
 
   function element(tag, className, text) {
     const node = document.createElement(tag);
@@ -81,22 +84,33 @@
         const count = element("span", "facet__count");
         count.dataset.facet = facet;
         count.dataset.value = value;
-        option.append(box, ` ${label(facet, value)} `, count);
+        const text = element("span", "", `${label(facet, value)} `);
+        text.append(count);
+        option.append(box, text);
         fieldset.append(option);
       }
-      facetBox.append(fieldset);
+      facetList.append(fieldset);
     }
   }
 
   function updateCounts(counts) {
-    for (const count of facetBox.querySelectorAll(".facet__count")) {
+    for (const count of facetList.querySelectorAll(".facet__count")) {
       count.textContent = `(${(counts[count.dataset.facet] || {})[count.dataset.value] || 0})`;
     }
   }
 
+  // Facets cost a download of every filter's index, so they load when the filters are first opened.
+  function loadFacets(chosen) {
+    facetsLoaded ||= pagefind.filters().then((totals) => {
+      renderFacets(totals, chosen);
+      updateCounts(totals);
+    });
+    return facetsLoaded;
+  }
+
   function chosenFacets() {
     const chosen = Object.fromEntries(FACETS.map(([facet]) => [facet, []]));
-    for (const box of facetBox.querySelectorAll("input:checked")) chosen[box.name].push(box.value);
+    for (const box of facetList.querySelectorAll("input:checked")) chosen[box.name].push(box.value);
     return chosen;
   }
 
@@ -116,7 +130,7 @@
     history.replaceState(null, "", search ? `?${search}` : location.pathname);
   }
 
-  function resultItem(data) {
+  function resultItem(data, query) {
     const item = element("li", "search-result");
     const heading = element("h2", "search-result__title");
     const link = element("a", "", data.meta.title);
@@ -127,30 +141,32 @@
     if (data.meta.dose) facts.append(" ", element("span", "dose-pill", data.meta.dose));
     item.append(heading, facts);
     if (data.meta.summary) item.append(element("p", "search-result__summary", data.meta.summary));
-    const excerpt = element("p", "search-result__excerpt");
-    excerpt.append(highlighted(data.excerpt));
-    item.append(excerpt);
+    if (query) {
+      const excerpt = element("p", "search-result__excerpt");
+      excerpt.append(highlighted(data.excerpt));
+      item.append(excerpt);
+    }
     return item;
   }
 
   async function showMore(ticket) {
-    const shown = list.children.length;
-    const loaded = await Promise.all(pending.slice(shown, shown + PAGE_SIZE).map((result) => result.data()));
+    const start = list.children.length;
+    const loaded = await Promise.all(shown.results.slice(start, start + PAGE_SIZE).map((result) => result.data()));
     if (ticket !== generation) return;
-    list.append(...loaded.map(resultItem));
-    more.hidden = list.children.length >= pending.length;
+    list.append(...loaded.map((data) => resultItem(data, shown.query)));
+    more.hidden = list.children.length >= shown.results.length;
   }
 
   function describe(total, query, chosen) {
-    const names = Object.entries(chosen).flatMap(([facet, values]) => values.map((value) => label(facet, value)));
+    const labels = Object.entries(chosen).flatMap(([facet, values]) => values.map((value) => label(facet, value)));
     let text = `${total} ${total === 1 ? "result" : "results"}`;
     if (query) text += ` for “${query}”`;
-    if (names.length) text += `, filtered by ${names.join(", ")}`;
+    if (labels.length) text += `, filtered by ${labels.join(", ")}`;
     return text;
   }
 
-  async function run() {
-    clearTimeout(typing);
+  // One search for the box and filters as they are now; results of a search overtaken by typing are not shown.
+  async function searchOnce() {
     const ticket = ++generation;
     const query = input.value.trim();
     const chosen = chosenFacets();
@@ -158,24 +174,41 @@
     const filters = {};
     for (const [facet, values] of Object.entries(chosen)) if (values.length) filters[facet] = { any: values };
     if (!query && !Object.keys(filters).length) {
-      pending = [];
+      shown = { query, results: [] };
       list.replaceChildren();
       more.hidden = true;
       status.textContent = "";
-      updateCounts(await pagefind.filters());
       return;
     }
     const found = await pagefind.search(query || null, { filters });
-    if (ticket !== generation) return;
-    pending = found.results;
-    updateCounts(found.filters);
+    if (wanted) return;
+    shown = { query, results: found.results };
+    if (facetsLoaded) updateCounts(found.filters);
     list.replaceChildren();
     await showMore(ticket);
-    if (ticket === generation) status.textContent = describe(pending.length, query, chosen);
+    if (ticket === generation) status.textContent = describe(found.results.length, query, chosen);
   }
 
-  function guarded(task) {
-    return () => task().catch(unavailable);
+  // Pagefind runs one search at a time, so searches asked for while one runs are folded into one for the latest.
+  async function run() {
+    wanted = true;
+    if (searching) return;
+    searching = true;
+    try {
+      while (wanted) {
+        wanted = false;
+        await searchOnce();
+      }
+    } catch {
+      unavailable();
+    } finally {
+      searching = false;
+    }
+  }
+
+  function typed() {
+    const letters = input.value.trim().length;
+    if (letters === 0 || letters >= FEWEST_LETTERS) run();
   }
 
   async function start() {
@@ -188,28 +221,26 @@
       await pagefind.options({ baseUrl: new URL(widget.dataset.root, location.href).pathname, excerptLength: 24 });
       await pagefind.init();
       const { query, chosen } = readUrl();
-      const totals = await pagefind.filters();
-      renderFacets(totals, chosen);
-      updateCounts(totals);
       input.value = query;
       const filtered = Object.values(chosen).some((values) => values.length);
-      facetBox.open = filtered || matchMedia("(min-width: 52rem)").matches;
+      if (filtered) {
+        facetBox.open = true;
+        await loadFacets(chosen);
+      }
       widget.hidden = false;
+      facetBox.addEventListener("toggle", () => facetBox.open && loadFacets(chosen).then(run).catch(unavailable));
       if (query || filtered) await run();
     } catch {
       unavailable();
       return;
     }
-    input.addEventListener("input", () => {
-      clearTimeout(typing);
-      typing = setTimeout(guarded(run), TYPING_PAUSE_MS);
-    });
+    input.addEventListener("input", typed);
     widget.querySelector("form").addEventListener("submit", (event) => {
       event.preventDefault();
-      guarded(run)();
+      run();
     });
-    facetBox.addEventListener("change", guarded(run));
-    more.addEventListener("click", guarded(() => showMore(generation)));
+    facetList.addEventListener("change", run);
+    more.addEventListener("click", () => showMore(generation).catch(unavailable));
   }
 
   start();
