@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from builder import pipeline
 from tests.conftest import Run, snapshot
 from tests.perf.generate import generate
 
@@ -105,3 +106,19 @@ def test_a_changed_setting_changes_the_cached_output(synthetic: Path, run_guide:
     settings.write_text(settings.read_text().replace("trusted_html: true\n", ""))
     assert run_guide("build").code == 0
     assert "onclick" not in (synthetic / "output" / page).read_text()
+
+
+def test_a_build_with_no_file_touched_does_not_read_the_guide(
+    synthetic: Path, run_guide: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert run_guide("build").code == 0
+
+    def no_reading(*arguments: object, **keywords: object) -> None:
+        raise AssertionError("the guide was read")
+
+    monkeypatch.setattr(pipeline, "load_guide", no_reading)
+    assert run_guide("build").out.splitlines()[0].endswith("(0 rendered, 126 unchanged, 0 cached)")
+    exercise = synthetic / "content/exercises/exercise-00001.md"
+    exercise.write_text(exercise.read_text())  # the same bytes, a new time: the guide must be read again
+    with pytest.raises(AssertionError, match="the guide was read"):
+        run_guide("build")
