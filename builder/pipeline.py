@@ -147,7 +147,9 @@ def _inputs(options: BuildOptions, folders: list[Path]) -> str:
     This lets a build with nothing to do skip even reading the guide, as make
     and ninja do; any change of a file's bytes changes its time or size.
     """
-    digest = hashlib.blake2b(f"{CODE_STAMP}\0{options!r}".encode(), digest_size=16)
+    shaping = (options.content, options.output, options.templates, options.drafts, options.offline, options.base_url)
+    digest = hashlib.blake2b(f"{CODE_STAMP}\0{shaping!r}\0{options.pdf}".encode(), digest_size=16)
+
     for folder in (options.content, *folders):
         for root, _, names in sorted(os.walk(folder)):
             for name in sorted(names):
