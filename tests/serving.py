@@ -38,10 +38,13 @@ class _MountedHandler(SimpleHTTPRequestHandler):
 
 
 @contextmanager
-def serve(folder: Path, mount: str = "/") -> Iterator[str]:
-    """Serve `folder` under `mount`; yields the mount's URL, such as `http://127.0.0.1:40123/guide/`."""
-    handler = type("Handler", (_MountedHandler,), {"mount": mount})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory=str(folder)))
+def serve(folder: Path, mount: str = "/", handler: type[SimpleHTTPRequestHandler] = _MountedHandler) -> Iterator[str]:
+    """Serve `folder` under `mount`; yields the mount's URL, such as `http://127.0.0.1:40123/guide/`.
+
+    `handler` may be another request handler, for a benchmark that counts what it sends.
+    """
+    mounted = type("Handler", (handler,), {"mount": mount})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(mounted, directory=str(folder)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

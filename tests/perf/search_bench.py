@@ -23,11 +23,9 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 from typing import ClassVar
 from urllib.parse import urlsplit
@@ -37,6 +35,7 @@ from playwright.sync_api import Browser, sync_playwright
 from builder.search import BUNDLE, search_files
 from tests.browser import CHROMIUM, CHROMIUM_FLAGS
 from tests.perf.generate import generate
+from tests.serving import serve
 
 RUNS = 3
 QUERIES = {
@@ -102,19 +101,6 @@ class _Host(SimpleHTTPRequestHandler):
 
     def log_message(self, format: str, *args: object) -> None:
         """Quiet."""
-
-
-@contextmanager
-def host(folder: Path) -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Host, directory=str(folder)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
 
 
 def timed(run: Callable[[], object]) -> float:
@@ -191,7 +177,7 @@ def row(name: str, values: list[float], unit: str, target: float | None = None) 
 
 def measure_queries(site: Path) -> None:
     """Print, for each kind of query, the bytes and times of the queries typed on the served `site`."""
-    with host(site) as url, sync_playwright() as playwright:
+    with serve(site, handler=_Host) as url, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         runs = {
             name: [first_query(browser, url, query, queries[n - 1]) for n, query in enumerate(queries)]
