@@ -9,7 +9,9 @@ change are hard links to the old ones, so they keep their modification times.
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -24,12 +26,15 @@ __all__ = [
     "commit_site",
     "keep_file",
     "put_file",
+    "replace_file",
     "site_files",
+    "site_token",
     "staged_site",
 ]
 
 MARKER = ".guide-output"
 """Left in every output folder the builder made; a folder without it is never cleaned."""
+_MARKER_TEXT = "This folder is written by guide build and replaced whole by the next build.\nbuild "
 
 
 class OutputRefused(Exception):
@@ -115,10 +120,47 @@ def staged_site(output: Path) -> Iterator[Path]:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def commit_site(staging: Path, output: Path) -> None:
-    """Mark the finished new site as ours and put it in place of the old one."""
-    (staging / MARKER).write_text("This folder is written by guide build and replaced whole by the next build.\n")
+def commit_site(staging: Path, output: Path) -> str:
+    """Mark the finished new site as ours and put it in place of the old one; the token that names this build.
+
+    The build cache records the token, so what it says of a site is trusted
+    only for the very folder it describes, wherever that folder is moved.
+    """
+    token = secrets.token_hex(8)
+    (staging / MARKER).write_text(f"{_MARKER_TEXT}{token}\n")
     _swap(staging, output)
+    return token
+
+
+def site_token(output: Path) -> str:
+    """The token of the build that wrote `output`, or nothing for a folder no finished build of ours left."""
+    try:
+        text = (output / MARKER).read_text()
+    except OSError:
+        return ""
+    return text.removeprefix(_MARKER_TEXT).strip() if text.startswith(_MARKER_TEXT) else ""
+
+
+def replace_file(output: Path, name: str, data: bytes) -> bool:
+    """Change one file of a finished site in place, atomically; False when it already holds `data`.
+
+    For the preview's quick rebuilds of a page or two, where staging a whole
+    new site would cost more than the page; readers see the old file or the new one, never half of one.
+    """
+    destination = output / name
+    try:
+        if destination.read_bytes() == data:
+            return False
+        mode = stat.S_IMODE(destination.stat().st_mode)
+    except OSError:
+        mode = 0o644
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{destination.name}-", dir=destination.parent)
+    with os.fdopen(handle, "wb") as file:
+        file.write(data)
+    os.chmod(temporary, mode)
+    os.replace(temporary, destination)
+    return True
 
 
 def _swap(staging: Path, output: Path) -> None:

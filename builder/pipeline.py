@@ -14,10 +14,20 @@ from builder.cache import CODE_STAMP, BuildCache
 from builder.crossref import cross_index
 from builder.diagnostics import Diagnostics
 from builder.incremental import Fingerprints
-from builder.output import MARKER, check_output_folder, commit_site, keep_file, put_file, site_files, staged_site
+from builder.output import (
+    check_output_folder,
+    commit_site,
+    keep_file,
+    put_file,
+    replace_file,
+    site_files,
+    site_token,
+    staged_site,
+)
 from builder.pages import PagePlan, output_file, plan_pages
 from builder.parallel import render_pages
 from builder.pdf import PdfUnavailable, card_pdfs, check_weasyprint
+from builder.quick import LastBuild
 from builder.render import Renderer, template_environment
 from builder.search import BUNDLE as SEARCH_BUNDLE
 from builder.search import search_files
@@ -70,6 +80,7 @@ class Builder:
         self.documents = DocumentCache()
         self.cache = BuildCache(options.cache)
         self.environment = template_environment(theme_folders(options.templates))
+        self.last: LastBuild | None = None
 
     def build(self, diagnostics: Diagnostics, progress: Progress | None = None) -> BuildResult | None:
         self.documents.only = None
@@ -78,15 +89,52 @@ class Builder:
     def rebuild(self, changed_paths: Iterable[Path], diagnostics: Diagnostics) -> BuildResult | None:
         """Build again after edits to `changed_paths`, reading no other content file parsed before.
 
-        The search index is carried over rather than made again (Pagefind
+        Edits to Markdown bodies alone take the quick path (`builder.quick`);
+        the search index is carried over rather than made again (Pagefind
         takes seconds on a large guide), so the preview's search lags until the next `build`.
         """
-        self.documents.only = {str(path) for path in changed_paths}
-        return _build(self.options, diagnostics, None, self, reindex=False)
+        changed = list(changed_paths)
+        self.documents.only = {str(path) for path in changed}
+        folders = [folder.resolve() for folder in theme_folders(self.options.templates)]
+        if any(folder in path.resolve().parents for path in changed for folder in folders):
+            self.environment.cache.clear()  # type: ignore[union-attr]  # Jinja would miss a template added over another
+        return self._quick(changed) or _build(self.options, diagnostics, None, self, reindex=False)
+
+    def prepare(self) -> None:
+        """Load the guide and compile its templates if the last build did not need to, so the first edit is quick."""
+        if self.last is None:
+            _build(self.options, Diagnostics(), None, self, reindex=False, trust_times=False)
+        if self.last is not None:
+            self.last.warm_up()
+
+    def _quick(self, changed: list[Path]) -> BuildResult | None:
+        """The quick path's build, or None when it does not apply and the full build must run."""
+        started = time.perf_counter()
+        last, output = self.last, self.options.output.resolve()
+        state = self.cache.table("state")
+        if last is None or last.token != state.get("site") or last.token != site_token(output):
+            return None
+        edits = last.body_edits(changed, self.documents)
+        rendered = edits and last.render(edits)
+        if not rendered:
+            return None
+        files, self.last = rendered
+        unknown = dict.fromkeys(files, "")  # the next full build renders these again rather than trust them
+        self.cache.replace("state", {**state, "pages": state["pages"] | unknown, "inputs": "", "search_current": False})
+        self.cache.save()
+        for name, data in files.items():
+            replace_file(output, name, data)
+        pages = len(state["pages"])
+        return BuildResult(pages, len(files), pages - len(files), 0, time.perf_counter() - started)
 
 
 def _build(
-    options: BuildOptions, diagnostics: Diagnostics, progress: Progress | None, builder: Builder, reindex: bool
+    options: BuildOptions,
+    diagnostics: Diagnostics,
+    progress: Progress | None,
+    builder: Builder,
+    reindex: bool,
+    trust_times: bool = True,
 ) -> BuildResult | None:
     started = time.perf_counter()
     folders = theme_folders(options.templates)
@@ -95,12 +143,14 @@ def _build(
     inputs = _inputs(options, folders)
     static = {name: path.read_bytes() for name, path in static_files(folders).items()}
     if (
-        last.get("inputs") == inputs
+        trust_times
+        and last.get("inputs") == inputs
         and (last.get("search_current") or not reindex)
         and _unchanged(output, static, last)
     ):
         pages = len(last["pages"])
         return BuildResult(pages, 0, pages, 0, time.perf_counter() - started)
+    builder.last = None
     guide = load_guide(options.content, diagnostics, options.drafts, _overrides(options), builder.documents)
     if guide is None:
         return None
@@ -113,6 +163,7 @@ def _build(
     if work.nothing_to_do(last, reindex) and _unchanged(output, static, last):
         builder.cache.replace("state", {**last, "inputs": inputs if not pdf_problem else ""})
         builder.cache.save()
+        builder.last = LastBuild.of(guide, renderer, last["site"], plans)
         return BuildResult(len(plans), 0, len(plans), 0, time.perf_counter() - started, pdf_problem)
     with staged_site(output) as staging:
         summary = render_pages(renderer, work.changed, staging, output, options.jobs, progress or _no_progress)
@@ -130,13 +181,14 @@ def _build(
             for name, data in card_pdfs(card_pages, cards, options.cache).items():
                 put_file(staging, output, name, data)
         files = site_files(staging)
-        commit_site(staging, output)
+        token = commit_site(staging, output)
     known = bodies | summary.converted
     builder.cache.replace("bodies", known if work.kept else {key: known[key] for key in summary.used})
-    state = {"output": str(output), "pages": work.pages, "files": files, "search_current": search_current}
+    state = {"site": token, "pages": work.pages, "files": files, "search_current": search_current}
     state["inputs"] = inputs if not pdf_problem else ""
     builder.cache.replace("state", state)
     builder.cache.save()
+    builder.last = LastBuild.of(guide, renderer, token, plans)
     seconds = time.perf_counter() - started
     return BuildResult(len(plans), len(work.changed), len(work.kept), summary.cached, seconds, pdf_problem)
 
@@ -147,7 +199,7 @@ def _inputs(options: BuildOptions, folders: list[Path]) -> str:
     This lets a build with nothing to do skip even reading the guide, as make
     and ninja do; any change of a file's bytes changes its time or size.
     """
-    shaping = (options.content, options.output, options.templates, options.drafts, options.offline, options.base_url)
+    shaping = (options.content, options.templates, options.drafts, options.offline, options.base_url)
     digest = hashlib.blake2b(f"{CODE_STAMP}\0{shaping!r}\0{options.pdf}".encode(), digest_size=16)
 
     for folder in (options.content, *folders):
@@ -188,7 +240,7 @@ class _Work:
     @classmethod
     def since(cls, last: dict[str, Any], plans: list[PagePlan], fingerprints: Fingerprints, output: Path) -> _Work:
         pages = {output_file(plan.path): fingerprints.of(plan) for plan in plans}
-        same = pages.items() & last.get("pages", {}).items() if last.get("output") == str(output) else set()
+        same = pages.items() & last.get("pages", {}).items() if _describes(last, output) else set()
         kept = frozenset(name for name, _ in same if (output / name).is_file())
         return cls(pages, kept, [plan for plan in plans if output_file(plan.path) not in kept])
 
@@ -212,9 +264,14 @@ def _search_bundle(staging: Path, output: Path, work: _Work, last: dict[str, Any
 
 def _unchanged(output: Path, static: dict[str, bytes], last: dict[str, Any]) -> bool:
     """Whether the output is still exactly the site the last build left: its files, and this theme's static files."""
-    if not (output / MARKER).is_file() or site_files(output) != last.get("files"):
+    if not _describes(last, output) or site_files(output) != last.get("files"):
         return False
     return all((output / name).read_bytes() == data for name, data in static.items())
+
+
+def _describes(last: dict[str, Any], output: Path) -> bool:
+    """Whether the last build's state is of the site now in `output`: it names the token that site was built with."""
+    return bool(last.get("site")) and site_token(output) == last["site"]
 
 
 def _pdf_problem() -> str:

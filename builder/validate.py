@@ -18,13 +18,24 @@ from builder.discovery import SourceFile, discover
 from builder.dose import DOSE_KEYS, Dose, DoseError, FieldValue, estimate_seconds, make_dose, merge, parse_field
 from builder.fields import Fields
 from builder.links import find_links
-from builder.model import LEVELS, Article, CardLayout, Exercise, Guide, Routine, RoutineItem, Settings, Taxonomy
+from builder.model import (
+    LEVELS,
+    Article,
+    CardLayout,
+    Exercise,
+    Guide,
+    Page,
+    Routine,
+    RoutineItem,
+    Settings,
+    Taxonomy,
+)
 from builder.settings import load_settings
 from builder.source import Document, DocumentCache
 from builder.taxonomy import load_taxonomy
 from builder.yamltree import Node
 
-__all__ = ["load_guide"]
+__all__ = ["load_guide", "reread_page"]
 
 _PAGE_KEYS = ("title", "summary", "tags", "draft")
 _EXERCISE_KEYS = (*_PAGE_KEYS, "region", "muscles", "equipment", "level", "prescription", "cues", "related")
@@ -44,18 +55,19 @@ class _Reference:
 
 
 class _Loader:
-    def __init__(
-        self, settings: Settings, taxonomy: Taxonomy, files: list[SourceFile], diagnostics: Diagnostics
-    ) -> None:
+    def __init__(self, settings: Settings, taxonomy: Taxonomy, kinds: dict[str, str], diagnostics: Diagnostics) -> None:
+        """`kinds` gives the kind of page of every slug there is, for checking links before all pages are read."""
         self.settings = settings
         self.taxonomy = taxonomy
         self.diagnostics = diagnostics
-        self.kinds = {source.slug: source.kind for source in files}
+        self.kinds = kinds
         self.targets = set(self.kinds) | set(taxonomy.regions) | set(taxonomy.muscles)
         self.references: list[_Reference] = []
         self.exercises: dict[str, Exercise] = {}
         self.routines: dict[str, Routine] = {}
         self.articles: dict[str, Article] = {}
+        self.readers = {"exercise": self.exercise, "routine": self.routine, "article": self.article}
+        self.pages: dict[str, dict] = {"exercise": self.exercises, "routine": self.routines, "article": self.articles}
 
     def error(self, path: Path, line: int, message: str, hint: str = "") -> None:
         self.diagnostics.error(path, line, message, hint)
@@ -285,13 +297,12 @@ def load_guide(
         return None
     settings = dataclasses.replace(settings, **(overrides or {}))
     files = discover(content, taxonomy, diagnostics)
-    loader = _Loader(settings, taxonomy, files, diagnostics)
-    readers = {"exercise": loader.exercise, "routine": loader.routine, "article": loader.article}
+    loader = _Loader(settings, taxonomy, {source.slug: source.kind for source in files}, diagnostics)
     documents = documents or DocumentCache()
     for source in files:
         document = documents.read(source.path, diagnostics)
         if document is not None:
-            readers[source.kind](source, document)
+            loader.readers[source.kind](source, document)
     if not drafts:
         loader.check_drafts()
     if diagnostics:
@@ -303,3 +314,18 @@ def load_guide(
     return Guide(
         settings, taxonomy, published(loader.exercises), published(loader.routines), published(loader.articles)
     )
+
+
+def reread_page(guide: Guide, kind: str, page: Page, document: Document, diagnostics: Diagnostics) -> Page | None:
+    """`page` read again from `document` and checked on its own against the rest of `guide`, the last good one.
+
+    Only the guide's published pages are known as link targets here, so a
+    new link to a draft is an error; the caller, which wants nothing but a
+    page whose front matter and links are as before, then checks the whole guide.
+    """
+    kinds = {slug: kind for kind, pages in guide.pages_by_kind().items() for slug in pages}
+    loader = _Loader(guide.settings, guide.taxonomy, kinds, diagnostics)
+    loader.exercises.update(guide.exercises)
+    problems = len(diagnostics)
+    loader.readers[kind](SourceFile(kind, page.slug, page.path), document)
+    return loader.pages[kind].get(page.slug) if len(diagnostics) == problems else None

@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import Browser, sync_playwright
 
 from builder.cli import main
+from builder.output import MARKER
 from tests.browser import CHROMIUM, CHROMIUM_FLAGS
 
 TESTS = Path(__file__).parent
@@ -52,6 +53,11 @@ def run_guide(capsys: pytest.CaptureFixture[str]) -> Callable[..., Run]:
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file below a folder with its bytes, to show that a command changed nothing."""
     return {str(path.relative_to(folder)): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def site_snapshot(folder: Path) -> dict[str, bytes]:
+    """A built site's files with their bytes, less the marker whose token names the build that wrote it."""
+    return {name: data for name, data in snapshot(folder).items() if name != MARKER}
 
 
 @pytest.fixture(scope="session")

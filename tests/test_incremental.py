@@ -13,7 +13,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 from builder.cli import main
 from builder.diagnostics import Diagnostics
 from builder.pipeline import Builder, BuildOptions
-from tests.conftest import BASE_GUIDE, snapshot
+from tests.conftest import BASE_GUIDE, site_snapshot, snapshot
 
 THEME = Path(__file__).parent.parent / "templates"
 WORDS = st.sampled_from(["steady", "brace", "reach", "slowly", "tall", "Ünïcödé", "<b>bold</b>", "[[plank]]"])
@@ -108,14 +108,63 @@ class EditedGuide(RuleBasedStateMachine):
         base = ["build", "--content", content, "--templates", templates, "--jobs", "1"]
         assert main([*base, "--output", str(self.folder / "incremental")]) == 0
         assert main([*base, "--output", str(self.folder / "clean"), "--no-cache"]) == 0
-        assert snapshot(self.folder / "incremental") == snapshot(self.folder / "clean")
+        assert site_snapshot(self.folder / "incremental") == site_snapshot(self.folder / "clean")
         shutil.rmtree(self.folder / "clean")
 
 
-EditedGuide.TestCase.settings = settings(
-    max_examples=6, stateful_step_count=6, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+class PreviewedGuide(EditedGuide):
+    """The same edits seen by a running builder, as the preview sees them: `rebuild` with the files that changed."""
+
+    @initialize()
+    def start(self) -> None:
+        super().start()
+        folder = self.folder
+        options = BuildOptions(
+            folder / "content", folder / "previewed", folder / "templates", cache=folder / "cache", jobs=1
+        )
+        self.builder = Builder(options)
+        assert self.builder.build(Diagnostics()) is not None
+        self.sources = self.source_files()
+
+    def source_files(self) -> dict[str, bytes]:
+        """The guide's content and theme files, by path from the guide's folder."""
+        return {
+            f"{folder}/{name}": data
+            for folder in ("content", "templates")
+            for name, data in snapshot(self.folder / folder).items()
+        }
+
+    @invariant()
+    def incremental_equals_clean(self) -> None:
+        if not hasattr(self, "builder"):
+            return
+        before, self.sources = self.sources, self.source_files()
+        changed = [
+            self.folder / name
+            for name in before.keys() | self.sources.keys()
+            if before.get(name) != self.sources.get(name)
+        ]
+        assert self.builder.rebuild(changed, Diagnostics()) is not None
+        clean = self.folder / "clean"
+        content, templates = str(self.folder / "content"), str(self.folder / "templates")
+        assert (
+            main(["build", "--content", content, "--templates", templates, "--output", str(clean), "--no-cache"]) == 0
+        )
+        assert _pages(self.folder / "previewed") == _pages(clean)
+        shutil.rmtree(clean)
+
+
+def _pages(site: Path) -> dict[str, bytes]:
+    """A site less its search index, which `rebuild` carries over."""
+    return {name: data for name, data in site_snapshot(site).items() if not name.startswith("pagefind/")}
+
+
+for machine in (EditedGuide, PreviewedGuide):
+    machine.TestCase.settings = settings(
+        max_examples=6, stateful_step_count=6, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    )
 test_incremental_build_equals_clean_build = EditedGuide.TestCase
+test_rebuilds_in_a_running_builder_equal_clean_builds = PreviewedGuide.TestCase
 
 
 def test_rebuild_renders_only_what_changed_and_equals_a_clean_build(tmp_path: Path) -> None:
@@ -134,12 +183,12 @@ def test_rebuild_renders_only_what_changed_and_equals_a_clean_build(tmp_path: Pa
     assert (
         main(["build", "--content", str(tmp_path / "content"), "--output", str(tmp_path / "clean"), "--no-cache"]) == 0
     )
-    clean = snapshot(tmp_path / "clean")
+    clean = site_snapshot(tmp_path / "clean")
     pages = {name: data for name, data in clean.items() if not name.startswith("pagefind/")}
-    assert {name: data for name, data in snapshot(tmp_path / "output").items() if name in pages} == pages
+    assert {name: data for name, data in site_snapshot(tmp_path / "output").items() if name in pages} == pages
     assert "Front plank" in (tmp_path / "output/exercises/index.html").read_text()
     assert builder.build(Diagnostics()) is not None  # a build brings the search index up to date too
-    assert snapshot(tmp_path / "output") == clean
+    assert site_snapshot(tmp_path / "output") == clean
 
 
 def test_rebuild_reports_problems_and_keeps_the_last_good_site(tmp_path: Path) -> None:
