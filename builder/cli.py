@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 import threading
 import webbrowser
 from collections.abc import Sequence
@@ -19,7 +18,7 @@ from builder.pipeline import BuildOptions, build
 from builder.progress import ProgressBar
 from builder.scaffold import PAGE_KINDS, ScaffoldError, init_guide, new_page
 from builder.search import SearchProblem
-from builder.server import PortInUse, PreviewServer
+from builder.server import PortInUse, PreviewServer, preview_folder
 from builder.settings import normalise_base_url
 from builder.validate import load_guide
 
@@ -127,11 +126,9 @@ def _build(arguments: argparse.Namespace) -> int:
 
 def _serve(arguments: argparse.Namespace) -> int:
     """Preview in a temporary folder, removed on Ctrl-C; the output folder is never touched."""
-    with tempfile.TemporaryDirectory(prefix="guide-serve-") as scratch:
-        cache = arguments.content.parent / CACHE_FOLDER / "serve"
-        server = PreviewServer(
-            _options(arguments, output=Path(scratch) / "site", cache=cache), arguments.host, arguments.port
-        )
+    cache = arguments.content.parent / CACHE_FOLDER / "serve"
+    with preview_folder(cache) as site:
+        server = PreviewServer(_options(arguments, output=site, cache=cache), arguments.host, arguments.port)
         try:
             if not server.loopback:
                 print(

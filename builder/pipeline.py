@@ -94,7 +94,7 @@ class Builder:
         takes seconds on a large guide), so the preview's search lags until the next `build`.
         """
         changed = list(changed_paths)
-        self.documents.only = {str(path) for path in changed}
+        self.documents.only = {os.path.abspath(path) for path in changed}
         folders = [folder.resolve() for folder in theme_folders(self.options.templates)]
         if any(folder in path.resolve().parents for path in changed for folder in folders):
             self.environment.cache.clear()  # type: ignore[union-attr]  # Jinja would miss a template added over another

@@ -10,26 +10,32 @@ Events) answers only same-origin pages.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import ipaddress
 import json
 import mimetypes
 import os
 import queue
+import shutil
 import socket
 import sys
+import tempfile
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import watchfiles
+
 from builder.diagnostics import Diagnostics
 from builder.pipeline import Builder, BuildOptions
 from builder.theme import theme_folders
 
-__all__ = ["PortInUse", "PreviewServer", "Watcher"]
+__all__ = ["PortInUse", "PreviewServer", "Watcher", "preview_folder"]
 
 PREFIX = "/__guide/"
 """The server's own URLs; never a file of the site."""
@@ -45,62 +51,44 @@ class PortInUse(Exception):
 
 
 class Watcher:
-    """Polls the mtimes and sizes of every file under some folders and reports each burst of changes once.
+    """Reports each burst of changes to files under some folders once, from the system's file events.
 
-    Polling needs no dependency and sees every editor's way of saving
-    (in place, or a new file renamed over the old one).
+    watchfiles (inotify on Linux, FSEvents on macOS) tells of a save within
+    milliseconds at any size of guide, where polling the times of thousands
+    of files costs a scan per look. Hidden files and editor backups (`name~`) are left out.
     """
 
-    def __init__(
-        self,
-        folders: Iterable[Path],
-        on_change: Callable[[set[Path]], None],
-        interval: float = 0.1,
-        settle: float = 0.05,
-    ) -> None:
-        self.folders = list(folders)
+    def __init__(self, folders: Iterable[Path], on_change: Callable[[set[Path]], None], settle: float = 0.015) -> None:
+        """`settle`: the seconds without a new change that end a burst (an editor saving several files)."""
+        self.folders = [folder.resolve() for folder in folders if folder.is_dir()]
         self.on_change = on_change
-        self.interval = interval
-        self.settle = settle
         self.stopping = threading.Event()
-        self.state = self._scan()
+        self.changes = watchfiles.watch(
+            *self.folders,
+            watch_filter=self._wanted,
+            step=round(settle * 1000),
+            rust_timeout=50,
+            yield_on_timeout=True,
+            stop_event=self.stopping,
+        )
         self.thread = threading.Thread(target=self._run, name="guide-watcher", daemon=True)
 
-    def _scan(self) -> dict[Path, tuple[int, int]]:
-        """Every watched file with its mtime and size, leaving out hidden files and editor backups (`name~`)."""
-        found = {}
+    def _wanted(self, change: watchfiles.Change, path: str) -> bool:
+        changed = Path(path)
         for folder in self.folders:
-            for root, folders, names in os.walk(folder):
-                folders[:] = [name for name in folders if not name.startswith(".")]
-                for name in names:
-                    if name.startswith(".") or name.endswith("~"):
-                        continue
-                    path = Path(root, name)
-                    try:
-                        stat = path.stat()
-                    except OSError:  # deleted between listing and stat: the next scan sees it gone
-                        continue
-                    found[path] = (stat.st_mtime_ns, stat.st_size)
-        return found
-
-    def _changes(self) -> set[Path]:
-        before, self.state = self.state, self._scan()
-        return {path for path in before.keys() | self.state.keys() if before.get(path) != self.state.get(path)}
+            if folder in changed.parents:
+                hidden = any(part.startswith(".") for part in changed.relative_to(folder).parts)
+                return not hidden and not changed.name.endswith("~")
+        return False
 
     def _run(self) -> None:
-        while not self.stopping.wait(self.interval):
-            changed = self._changes()
-            if not changed:
-                continue
-            while not self.stopping.wait(self.settle):  # a burst of saves ends with a scan that finds nothing new
-                more = self._changes()
-                if not more:
-                    break
-                changed |= more
-            if not self.stopping.is_set():
-                self.on_change(changed)
+        for changes in self.changes:
+            if changes:
+                self.on_change({Path(path) for _, path in changes})
 
     def start(self) -> None:
+        """Watch from now on: returns once the folders are watched, so no save after it is missed."""
+        next(self.changes)  # an empty batch, at the first timeout of the watch
         self.thread.start()
 
     def stop(self) -> None:
@@ -124,7 +112,7 @@ class PreviewServer:
     `start` builds and begins serving in background threads; `stop` ends them.
     """
 
-    def __init__(self, options: BuildOptions, host: str = "127.0.0.1", port: int = 8000, interval: float = 0.1) -> None:
+    def __init__(self, options: BuildOptions, host: str = "127.0.0.1", port: int = 8000) -> None:
         self.options = options
         self.builder = Builder(options)
         self.site = options.output
@@ -139,7 +127,7 @@ class PreviewServer:
         self.allowed_hosts = {f"{name}:{self.port}" for name in ("localhost", "127.0.0.1", "[::1]")}
         folders = [options.content, *theme_folders(options.templates)]
         self.static_folders = [folder / "static" for folder in folders[1:]]
-        self.watcher = Watcher(folders, self.rebuild, interval)
+        self.watcher = Watcher(folders, self.rebuild)
         self.thread = threading.Thread(target=self.httpd.serve_forever, name="guide-server", daemon=True)
 
     @property
@@ -149,14 +137,23 @@ class PreviewServer:
         return f"http://{shown}:{self.port}/"
 
     def start(self) -> bool:
-        """Build the site once and start serving and watching; False when that first build failed."""
+        """Build the site once and start serving and watching; False when that first build failed.
+
+        A build with nothing to do reads no content; the guide is then loaded
+        in the background, so the first page is served at once and the first save is rebuilt quickly.
+        """
         with self.building:
             diagnostics = Diagnostics()
             good = self.builder.build(diagnostics) is not None
             self._settle(diagnostics, good)
         self.thread.start()
         self.watcher.start()
+        threading.Thread(target=self._prepare, name="guide-prepare", daemon=True).start()
         return good
+
+    def _prepare(self) -> None:
+        with self.building:
+            self.builder.prepare()
 
     def stop(self) -> None:
         """Stop watching, close every event stream and the listening socket."""
@@ -232,6 +229,27 @@ class PreviewServer:
         if os.path.isdir(found):
             found = os.path.join(found, "index.html")
         return Path(found) if os.path.isfile(found) else None
+
+
+@contextmanager
+def preview_folder(cache: Path) -> Iterator[Path]:
+    """A temporary folder for the preview's site, removed at the end; the last preview's site moves in and out.
+
+    Moving the site kept in `cache` into the new folder at the start, and
+    back at the end, makes a warm start render nothing, and still gives two
+    previews of one guide at once a folder each: the second starts empty.
+    """
+    cache.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix="preview-", dir=cache))
+    kept, site = cache / "site", scratch / "site"
+    with contextlib.suppress(OSError):
+        kept.rename(site)
+    try:
+        yield site
+    finally:
+        with contextlib.suppress(OSError):  # another preview put its site back first, or none was built
+            site.rename(kept)
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def _is_loopback(host: str) -> bool:

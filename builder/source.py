@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -106,10 +107,11 @@ class DocumentCache:
     def __init__(self) -> None:
         self.table: dict[str, tuple[bytes, Document]] = {}
         self.only: set[str] | None = None
+        """The absolute paths of the files a watcher saw change."""
 
     def read(self, path: Path, diagnostics: Diagnostics) -> Document | None:
         cached = self.table.get(str(path))
-        if cached is not None and self.only is not None and str(path) not in self.only:
+        if cached is not None and self.only is not None and os.path.abspath(path) not in self.only:
             return cached[1]
         data = path.read_bytes()
         digest = hashlib.blake2b(data, digest_size=16).digest()

@@ -32,7 +32,7 @@ def preview(guide: Path) -> Iterator[PreviewServer]:
     (guide / "preview").mkdir()
     (guide / "preview" / "secret.txt").write_bytes(SECRET)
     options = BuildOptions(content=Path("content"), output=guide / "preview" / "site", templates=Path("templates"))
-    server = PreviewServer(options, "127.0.0.1", 0, interval=0.05)
+    server = PreviewServer(options, "127.0.0.1", 0)
     assert server.start()
     try:
         yield server
@@ -178,7 +178,7 @@ def test_the_reload_channel_answers_only_same_origin_pages(
 
 def test_a_burst_of_saves_gives_one_rebuild(tmp_path: Path) -> None:
     calls: list[set[Path]] = []
-    watcher = Watcher([tmp_path], calls.append, interval=0.05, settle=0.1)
+    watcher = Watcher([tmp_path], calls.append, settle=0.1)
     watcher.start()
     try:
         written = {tmp_path / f"page-{number}.md" for number in range(5)}
@@ -205,13 +205,9 @@ def test_a_taken_port_moves_to_the_next_free_one(guide: Path) -> None:
     assert port < server.port < port + 10
 
 
-def test_serve_leaves_output_alone_and_stops_cleanly_on_ctrl_c(guide: Path) -> None:
-    (guide / "output").mkdir()
-    (guide / "output" / "index.html").write_text("the last real build")
-    before = snapshot(guide / "output")
-    scratch = guide / "scratch"
-    scratch.mkdir()
-    environment = os.environ | {"TMPDIR": str(scratch), "PYTHONUNBUFFERED": "1"}
+def _serve_once(guide: Path) -> dict[str, int]:
+    """`guide serve` started, asked for a page, and stopped with Ctrl-C: the inode of each page file it served."""
+    environment = os.environ | {"PYTHONUNBUFFERED": "1"}
     command = [sys.executable, "-m", "builder", "serve", "--port", "0"]
     process = subprocess.Popen(command, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
@@ -222,13 +218,25 @@ def test_serve_leaves_output_alone_and_stops_cleanly_on_ctrl_c(guide: Path) -> N
         page.request("GET", "/exercises/plank/")
         assert page.getresponse().status == 200
         page.close()
-        assert len(list(scratch.iterdir())) == 1
+        (scratch,) = (guide / ".guide-cache/serve").glob("preview-*")
+        files = {str(path.relative_to(scratch)): path.stat().st_ino for path in scratch.rglob("*.html")}
     finally:
         process.send_signal(signal.SIGINT)
         out, err = process.communicate(timeout=10)
     assert process.returncode == 0
     assert "preview stopped" in out and "Traceback" not in err
-    assert list(scratch.iterdir()) == []
+    return files
+
+
+def test_serve_leaves_output_alone_and_stops_cleanly_on_ctrl_c(guide: Path) -> None:
+    (guide / "output").mkdir()
+    (guide / "output" / "index.html").write_text("the last real build")
+    before = snapshot(guide / "output")
+    first = _serve_once(guide)
+    assert "site/exercises/plank/index.html" in first
+    assert [path.name for path in (guide / ".guide-cache/serve").iterdir() if path.is_dir()] == ["site"]
+    assert _serve_once(guide) == first  # the last preview's site, moved back in: not one page rendered again
+    assert not list((guide / ".guide-cache/serve").glob("preview-*"))
     assert snapshot(guide / "output") == before
 
 
