@@ -275,7 +275,7 @@ def _bind(host: str, port: int, preview: PreviewServer) -> _HTTPServer:
 
 def _inject(page: bytes) -> bytes:
     """The page with the preview script just before its last `</body>` (or at its end)."""
-    tag = f'<script src="{PREFIX}preview.js"></script>'.encode()
+    tag = f'<script src="{PREFIX}preview.js" defer></script>'.encode()
     at = page.lower().rfind(b"</body>")
     return page[:at] + tag + page[at:] if at >= 0 else page + tag
 

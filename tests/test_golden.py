@@ -13,7 +13,7 @@ import shutil
 from pathlib import Path
 
 from builder.cli import main
-from tests.conftest import BASE_GUIDE
+from tests.conftest import BASE_GUIDE, site_snapshot
 
 GOLDEN = Path(__file__).parent / "golden" / "base"
 
@@ -28,7 +28,9 @@ def test_fixture_guide_builds_exactly_the_golden_site(tmp_path: Path) -> None:
     output = tmp_path / "output"
     assert main(["build", "--content", str(BASE_GUIDE / "content"), "--output", str(output), "--no-cache"]) == 0
     # The theme's static files are copied as they are; the search bundle is Pagefind's, checked by test_search.py.
-    built = {name: data for name, data in _files(output).items() if not name.startswith(("static/", "pagefind/"))}
+    built = {
+        name: data for name, data in site_snapshot(output).items() if not name.startswith(("static/", "pagefind/"))
+    }
     if os.environ.get("GUIDE_REGENERATE_GOLDEN"):
         shutil.rmtree(GOLDEN, ignore_errors=True)
         for name, data in built.items():
