@@ -6,12 +6,14 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from builder.cli import main
 from builder.diagnostics import Diagnostics
+from builder.output import site_token
 from builder.pipeline import Builder, BuildOptions
 from tests.conftest import BASE_GUIDE, site_snapshot, snapshot
 
@@ -202,3 +204,20 @@ def test_rebuild_reports_problems_and_keeps_the_last_good_site(tmp_path: Path) -
     assert builder.rebuild([plank], diagnostics) is None
     assert [str(d) for d in diagnostics.sorted()] == [f"{plank}:11: 'sets' is over the limit of 20"]
     assert snapshot(tmp_path / "output") == before
+
+
+@pytest.mark.parametrize("name", ["routines/core-basics.md", "articles/hello.md"])
+def test_a_body_edit_renders_its_own_page_alone(tmp_path: Path, name: str) -> None:
+    shutil.copytree(BASE_GUIDE / "content", tmp_path / "content")
+    builder = Builder(BuildOptions(content=tmp_path / "content", output=tmp_path / "output", jobs=1))
+    assert builder.build(Diagnostics()) is not None
+    edited = tmp_path / "content" / name
+    edited.write_text(edited.read_text() + "\nA closing line, *added*.\n")
+    token = site_token(tmp_path / "output")
+    result = builder.rebuild([edited], Diagnostics())
+    assert result is not None and result.rendered == 1
+    assert site_token(tmp_path / "output") == token  # the quick path: the page replaced in place, no new site
+    assert main(["build", "--content", str(tmp_path / "content"), "--output", str(tmp_path / "clean")]) == 0
+    assert _pages(tmp_path / "output") == _pages(tmp_path / "clean")
+    page = tmp_path / "output" / name.removesuffix(".md") / "index.html"
+    assert "A closing line, <em>added</em>." in page.read_text()
