@@ -129,6 +129,7 @@ class PreviewServer:
         self.static_folders = [folder / "static" for folder in folders[1:]]
         self.watcher = Watcher(folders, self.rebuild)
         self.thread = threading.Thread(target=self.httpd.serve_forever, name="guide-server", daemon=True)
+        self.preparing = threading.Thread(target=self._prepare, name="guide-prepare", daemon=True)
 
     @property
     def url(self) -> str:
@@ -148,7 +149,7 @@ class PreviewServer:
             self._settle(diagnostics, good)
         self.thread.start()
         self.watcher.start()
-        threading.Thread(target=self._prepare, name="guide-prepare", daemon=True).start()
+        self.preparing.start()
         return good
 
     def _prepare(self) -> None:
@@ -156,8 +157,10 @@ class PreviewServer:
             self.builder.prepare()
 
     def stop(self) -> None:
-        """Stop watching, close every event stream and the listening socket."""
+        """Stop watching and building, close every event stream and the listening socket."""
         self.watcher.stop()
+        if self.preparing.is_alive():
+            self.preparing.join()  # its build must not outlive the site folder it writes beside
         with self.lock:
             for listener in self.listeners:
                 listener.put(None)
