@@ -141,8 +141,8 @@ def site_token(output: Path) -> str:
     return text.removeprefix(_MARKER_TEXT).strip() if text.startswith(_MARKER_TEXT) else ""
 
 
-def replace_file(output: Path, name: str, data: bytes) -> bool:
-    """Change one file of a finished site in place, atomically; False when it already holds `data`.
+def replace_file(output: Path, name: str, data: bytes) -> None:
+    """Change one file of a finished site in place, atomically, unless it holds `data` already (its time stays).
 
     For the preview's quick rebuilds of a page or two, where staging a whole
     new site would cost more than the page; readers see the old file or the new one, never half of one.
@@ -150,7 +150,7 @@ def replace_file(output: Path, name: str, data: bytes) -> bool:
     destination = output / name
     try:
         if destination.read_bytes() == data:
-            return False
+            return
         mode = stat.S_IMODE(destination.stat().st_mode)
     except OSError:
         mode = 0o644
@@ -160,7 +160,6 @@ def replace_file(output: Path, name: str, data: bytes) -> bool:
         file.write(data)
     os.chmod(temporary, mode)
     os.replace(temporary, destination)
-    return True
 
 
 def _swap(staging: Path, output: Path) -> None:

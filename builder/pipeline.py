@@ -112,7 +112,7 @@ class Builder:
         started = time.perf_counter()
         last, output = self.last, self.options.output.resolve()
         state = self.cache.table("state")
-        if last is None or last.token != state.get("site") or last.token != site_token(output):
+        if last is None or last.token != state.get("site") or not _describes(state, output):
             return None
         edits = last.body_edits(changed, self.documents)
         rendered = edits and last.render(edits)
