@@ -6,6 +6,7 @@ import hashlib
 import os
 import time
 from collections.abc import Callable, Iterable
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,7 @@ from builder.pdf import PdfUnavailable, card_pdfs, check_weasyprint
 from builder.quick import LastBuild
 from builder.render import Renderer, template_environment
 from builder.search import BUNDLE as SEARCH_BUNDLE
-from builder.search import search_files
+from builder.search import Indexing, indexed
 from builder.source import DocumentCache
 from builder.theme import static_files, theme_folders
 from builder.validate import load_guide
@@ -165,16 +166,21 @@ def _build(
         builder.cache.save()
         builder.last = LastBuild.of(guide, renderer, last["site"], plans)
         return BuildResult(len(plans), 0, len(plans), 0, time.perf_counter() - started, pdf_problem)
-    with staged_site(output) as staging:
-        summary = render_pages(renderer, work.changed, staging, output, options.jobs, progress or _no_progress)
+    searched = [plan for plan in work.changed if indexed(output_file(plan.path))]
+    others = [plan for plan in work.changed if not indexed(output_file(plan.path))]
+    report = _Progress(progress or _no_progress, len(work.changed))
+    with staged_site(output) as staging, ExitStack() as stack:
+        for name in work.kept:
+            keep_file(staging, output, name)
+        summary = render_pages(renderer, searched, staging, output, options.jobs, report.part(0))
+        indexing = _start_search(staging, work, last, reindex, stack) if not summary.problems else None
+        summary.add(render_pages(renderer, others, staging, output, options.jobs, report.part(len(searched))))
         if summary.problems:
             diagnostics.items.extend(summary.problems)
             return None
-        for name in work.kept:
-            keep_file(staging, output, name)
         for name, data in static.items():
             put_file(staging, output, name, data)
-        search_current = _search_bundle(staging, output, work, last, reindex)
+        search_current = _finish_search(indexing, staging, output, work, last)
         if make_pdfs:
             cards = sorted(output_file(plan.path) for plan in plans if plan.template == "card.html")
             card_pages = {name: (staging / name).read_bytes() for name in cards} | static
@@ -250,16 +256,39 @@ class _Work:
         return not self.changed and self.pages.keys() == last.get("pages", {}).keys() and search_current
 
 
-def _search_bundle(staging: Path, output: Path, work: _Work, last: dict[str, Any], reindex: bool) -> bool:
-    """Index the new site, or carry the last index over when asked not to; whether the index is now current."""
-    bundle = {name for name in last.get("files", ()) if name.startswith(f"{SEARCH_BUNDLE}/")} if work.kept else set()
-    if reindex or not bundle:
-        for name, data in search_files(staging).items():
+def _start_search(staging: Path, work: _Work, last: dict[str, Any], reindex: bool, stack: ExitStack) -> Indexing | None:
+    """Pagefind started over the indexed pages, all now in `staging`; None when the last index is to be carried over."""
+    if not reindex and _last_bundle(last, work):
+        return None
+    return stack.enter_context(Indexing(staging))
+
+
+def _finish_search(indexing: Indexing | None, staging: Path, output: Path, work: _Work, last: dict[str, Any]) -> bool:
+    """Put the new index into the site, or carry the last one over; whether the index is now current."""
+    if indexing is not None:
+        for name, data in indexing.files().items():
             put_file(staging, output, name, data)
         return True
-    for name in bundle:
+    for name in _last_bundle(last, work):
         keep_file(staging, output, name)
     return bool(last.get("search_current")) and not work.changed
+
+
+def _last_bundle(last: dict[str, Any], work: _Work) -> set[str]:
+    """The files of the last build's index, when this build keeps any of its pages (else they are not in `output`)."""
+    return {name for name in last.get("files", ()) if name.startswith(f"{SEARCH_BUNDLE}/")} if work.kept else set()
+
+
+@dataclass(frozen=True)
+class _Progress:
+    """One progress report over a build that renders its pages in several parts."""
+
+    report: Progress
+    total: int
+
+    def part(self, before: int) -> Progress:
+        """The report for a part that starts after `before` pages."""
+        return lambda done, _: self.report(before + done, self.total)
 
 
 def _unchanged(output: Path, static: dict[str, bytes], last: dict[str, Any]) -> bool:

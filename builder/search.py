@@ -2,6 +2,9 @@
 
 Pagefind indexes only the pages that mark their content with `data-pagefind-body` (exercises, routines and
 articles). Offline builds mark none, since a browser cannot fetch an index from disk, and so get no bundle.
+It is pointed at those pages' files alone: reading the rest of the site (lists of hundreds of exercises, cards)
+only to find them unmarked took a quarter of its time. It runs in the background (`Indexing`), so the build
+renders the pages it does not index meanwhile: Pagefind keeps about one core busy, not two.
 
 Pagefind's own command line indexes the site where the build wrote it. Its Python API is not used: it answers one
 request per 0.1 s poll (adding 5,000 pages one by one would take minutes), its `get_files` answer overflows the
@@ -19,12 +22,15 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import re
 import subprocess
 import tempfile
 from pathlib import Path
 from typing import Any
 
-__all__ = ["BUNDLE", "SearchProblem", "search_files"]
+from builder.urls import site_path
+
+__all__ = ["BUNDLE", "Indexing", "SearchProblem", "indexed", "search_files"]
 
 BUNDLE = "pagefind"
 """The folder of the site that holds the index; the search page's script imports `pagefind.js` from it."""
@@ -32,6 +38,9 @@ MARKER = b"data-pagefind-body"
 INSTALL = "install it with: pip install 'pagefind[bin]'"
 SIGNATURE = b"pagefind_dcd"
 """What every gzipped CBOR file of the bundle starts with once decompressed."""
+INDEXED_PAGES = tuple(f"{site_path(kind, '*')}index.html" for kind in ("exercise", "routine", "article"))
+"""The files of the pages whose templates mark content for search, as globs from the site's root."""
+_INDEXED_NAME = re.compile("|".join(re.escape(pattern).replace(r"\*", "[^/]+") for pattern in INDEXED_PAGES))
 META_FILTERS = 3
 """The place of the list of `[filter, file hash]` pairs in the metadata file (after version, pages, chunks)."""
 
@@ -43,9 +52,14 @@ class SearchProblem(RuntimeError):
     """Pagefind is missing or failed; search is part of every served build, so the build cannot finish."""
 
 
+def indexed(name: str) -> bool:
+    """Whether the site file `name` (`exercises/plank/index.html`) is one that search indexes."""
+    return _INDEXED_NAME.fullmatch(name) is not None
+
+
 def wants_search(site: Path) -> bool:
     """Whether any page of the site asks to be indexed; Pagefind would index every page whole if none did."""
-    return any(MARKER in page.read_bytes() for page in site.rglob("*.html"))
+    return any(MARKER in page.read_bytes() for pattern in INDEXED_PAGES for page in site.glob(pattern))
 
 
 def _pagefind() -> str:
@@ -59,17 +73,6 @@ def _pagefind() -> str:
     if program is None:
         raise SearchProblem(f"the search index needs Pagefind's program; {INSTALL}")
     return str(program)
-
-
-def _index(site: Path, bundle: Path) -> None:
-    """Index the pages under `site` into a bundle written to `bundle`."""
-    command = [_pagefind(), "--site", str(site), "--output-path", str(bundle), "--silent"]
-    try:
-        result = subprocess.run(command, capture_output=True, text=True, check=False)
-    except OSError as error:
-        raise SearchProblem(f"Pagefind could not run ({error}); {INSTALL}") from error
-    if result.returncode != 0:
-        raise SearchProblem(f"Pagefind failed: {(result.stdout + result.stderr).strip()}")
 
 
 def _decode(data: bytes, at: int = 0) -> tuple[Any, int]:
@@ -149,19 +152,62 @@ def _sort_filters(bundle: Path) -> None:
     entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
+class Indexing:
+    """Pagefind indexing the marked pages of a site in the background, from when it is made until `files()`.
+
+    The pages it indexes must all be in place when it starts; other files may
+    still be written meanwhile. Leaving the `with` block stops it and removes its scratch folder.
+    """
+
+    def __init__(self, site: Path) -> None:
+        self._scratch = tempfile.TemporaryDirectory(prefix="guide-search-")
+        self._bundle = Path(self._scratch.name) / BUNDLE
+        self._process: subprocess.Popen[str] | None = None
+        try:
+            if wants_search(site):
+                self._process = _start(site, self._bundle)
+        except BaseException:
+            self._scratch.cleanup()
+            raise
+
+    def __enter__(self) -> Indexing:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self._process is not None and self._process.poll() is None:
+            self._process.kill()
+            self._process.wait()
+        self._scratch.cleanup()
+
+    def files(self) -> dict[str, bytes]:
+        """The bundle, keyed by site path under `pagefind/`, once Pagefind has finished; empty if no page is marked."""
+        if self._process is None:
+            return {}
+        output, _ = self._process.communicate()
+        if self._process.returncode != 0:
+            raise SearchProblem(f"Pagefind failed: {output.strip()}")
+        _sort_filters(self._bundle)
+        return {
+            f"{BUNDLE}/{path.relative_to(self._bundle).as_posix()}": path.read_bytes()
+            for path in sorted(self._bundle.rglob("*"))
+            if path.is_file()
+        }
+
+
+def _start(site: Path, bundle: Path) -> subprocess.Popen[str]:
+    """Pagefind, started on the pages under `site` that search indexes, to write its bundle to `bundle`."""
+    glob = "{" + ",".join(INDEXED_PAGES) + "}"
+    command = [_pagefind(), "--site", str(site), "--glob", glob, "--output-path", str(bundle), "--silent"]
+    try:
+        return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    except OSError as error:
+        raise SearchProblem(f"Pagefind could not run ({error}); {INSTALL}") from error
+
+
 def search_files(site: Path) -> dict[str, bytes]:
     """The Pagefind bundle for the marked pages of the site in `site`, keyed by site path under `pagefind/`.
 
     Empty when no page is marked.
     """
-    if not wants_search(site):
-        return {}
-    with tempfile.TemporaryDirectory(prefix="guide-search-") as scratch:
-        bundle = Path(scratch) / BUNDLE
-        _index(site, bundle)
-        _sort_filters(bundle)
-        return {
-            f"{BUNDLE}/{path.relative_to(bundle).as_posix()}": path.read_bytes()
-            for path in sorted(bundle.rglob("*"))
-            if path.is_file()
-        }
+    with Indexing(site) as indexing:
+        return indexing.files()

@@ -5,13 +5,14 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import subprocess
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from builder import render
+from builder import render, search
 from builder.diagnostics import Diagnostics
 from builder.output import MARKER
 from builder.pipeline import BuildOptions, build
@@ -223,6 +224,32 @@ def test_a_template_syntax_error_is_located(built: Path, guide: Path, run_guide:
         "templates/tag.html:2: Expected an expression, got 'end of statement block'",
         "guide: 1 error",
     ]
+
+
+def test_a_template_error_while_search_indexes_stops_pagefind(
+    built: Path, guide: Path, run_guide: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Tag pages render while Pagefind indexes the exercise pages rendered before them; a failure there stops it."""
+    before = digest(built)
+    started: list[tuple[Path, subprocess.Popen[str]]] = []
+    original = search._start
+
+    def recorded(site: Path, bundle: Path) -> subprocess.Popen[str]:
+        process = original(site, bundle)
+        started.append((bundle, process))
+        return process
+
+    monkeypatch.setattr(search, "_start", recorded)
+    (guide / "content/exercises/plank.md").write_text((guide / "content/exercises/plank.md").read_text() + "\nMore.\n")
+    (guide / "templates").mkdir()
+    (guide / "templates/tag.html").write_text("{{ tag.nope }}\n")
+    result = run_guide("build")
+    error = "templates/tag.html:1: template error: 'str object' has no attribute 'nope'"
+    assert result.err_lines == [error, "guide: 1 error"]
+    assert digest(built) == before
+    [(bundle, process)] = started
+    assert process.poll() is not None
+    assert not bundle.parent.exists()
 
 
 def test_a_content_error_changes_nothing(built: Path, guide: Path, run_guide: Callable[..., Run]) -> None:

@@ -217,6 +217,23 @@ def test_only_exercises_routines_and_articles_are_indexed(site: Path) -> None:
     assert entry["languages"]["en"]["page_count"] == len(marked) == 9 + 1 + 2
 
 
+@pytest.mark.parametrize(
+    ("name", "wanted"),
+    [
+        ("exercises/plank/index.html", True),
+        ("routines/back-and-hips/index.html", True),
+        ("articles/page/index.html", True),
+        ("routines/back-and-hips/card/index.html", False),
+        ("articles/page/2/index.html", False),
+        ("exercises/index.html", False),
+        ("muscles/glutes/index.html", False),
+        ("exercises/plank/card.pdf", False),
+    ],
+)
+def test_pagefind_reads_only_the_files_of_pages_it_indexes(name: str, wanted: bool) -> None:
+    assert search.indexed(name) is wanted
+
+
 def test_a_missing_pagefind_names_what_to_install(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "pagefind.service", None)
     with pytest.raises(search.SearchProblem, match=r"pip install 'pagefind\[bin\]'"):
