@@ -31,7 +31,7 @@ from builder.pdf import PdfUnavailable, card_pdfs, check_weasyprint
 from builder.quick import LastBuild
 from builder.render import Renderer, template_environment
 from builder.search import BUNDLE as SEARCH_BUNDLE
-from builder.search import Indexing, indexed
+from builder.search import ENTRY, Indexing, indexed
 from builder.source import DocumentCache
 from builder.theme import static_files, theme_folders
 from builder.validate import load_guide
@@ -92,7 +92,7 @@ class Builder:
 
         Edits to Markdown bodies alone take the quick path (`builder.quick`);
         the search index is carried over rather than made again (Pagefind
-        takes seconds on a large guide), so the preview's search lags until the next `build`.
+        takes seconds on a large guide): `index_search` and `adopt_search` bring it up to date afterwards.
         """
         changed = list(changed_paths)
         self.documents.only = {os.path.abspath(path) for path in changed}
@@ -100,6 +100,33 @@ class Builder:
         if any(folder in path.resolve().parents for path in changed for folder in folders):
             self.environment.cache.clear()  # type: ignore[union-attr]  # Jinja would miss a template added over another
         return self._quick(changed) or _build(self.options, diagnostics, None, self, reindex=False)
+
+    def search_stale(self) -> bool:
+        """Whether the site in the output carries an index older than its pages, as a rebuild leaves it."""
+        state = self.cache.table("state")
+        return _describes(state, self.options.output.resolve()) and not state.get("search_current")
+
+    def index_search(self) -> Indexing:
+        """Pagefind, started over the pages now in the output; builds must wait until it has started."""
+        return Indexing(self.options.output.resolve())
+
+    def adopt_search(self, files: dict[str, bytes]) -> None:
+        """Put the index `index_search` made in place of the site's, in place; no build may have run in between.
+
+        Pagefind names its data files by their content, so the new files go
+        in beside the old ones, its entry file (which names the rest) goes in
+        last, and the old files go only then: a search that loaded the old entry still finds its files.
+        """
+        output = self.options.output.resolve()
+        state = self.cache.table("state")
+        entry = f"{SEARCH_BUNDLE}/{ENTRY}"
+        for name, data in sorted(files.items(), key=lambda item: item[0] == entry):
+            replace_file(output, name, data)
+        old = _bundle_files(state)
+        for name in old - files.keys():
+            (output / name).unlink(missing_ok=True)
+        self.cache.replace("state", {**state, "files": (state["files"] - old) | files.keys(), "search_current": True})
+        self.cache.save()
 
     def prepare(self) -> None:
         """Load the guide and compile its templates if the last build did not need to, so the first edit is quick."""
@@ -173,14 +200,16 @@ def _build(
         for name in work.kept:
             keep_file(staging, output, name)
         summary = render_pages(renderer, searched, staging, output, options.jobs, report.part(0))
-        indexing = _start_search(staging, work, last, reindex, stack) if not summary.problems else None
+        carried, exact = _last_index(last, output, work, summary.written)
+        keep_index = summary.problems or (carried and (exact or not reindex))
+        indexing = None if keep_index else stack.enter_context(Indexing(staging))
         summary.add(render_pages(renderer, others, staging, output, options.jobs, report.part(len(searched))))
         if summary.problems:
             diagnostics.items.extend(summary.problems)
             return None
         for name, data in static.items():
             put_file(staging, output, name, data)
-        search_current = _finish_search(indexing, staging, output, work, last)
+        search_current = _finish_search(indexing, staging, output, last, exact)
         if make_pdfs:
             cards = sorted(output_file(plan.path) for plan in plans if plan.template == "card.html")
             card_pages = {name: (staging / name).read_bytes() for name in cards} | static
@@ -256,27 +285,32 @@ class _Work:
         return not self.changed and self.pages.keys() == last.get("pages", {}).keys() and search_current
 
 
-def _start_search(staging: Path, work: _Work, last: dict[str, Any], reindex: bool, stack: ExitStack) -> Indexing | None:
-    """Pagefind started over the indexed pages, all now in `staging`; None when the last index is to be carried over."""
-    if not reindex and _last_bundle(last, work):
-        return None
-    return stack.enter_context(Indexing(staging))
+def _last_index(last: dict[str, Any], output: Path, work: _Work, searched_written: int) -> tuple[bool, bool]:
+    """Whether the last build's index can be carried over (its files are in `output`), and whether it is still exact.
+
+    Pagefind's index depends on the indexed pages' files alone: when none of
+    them was written with new bytes (`searched_written`) and none came or
+    went, the last index, if it was current, is the one Pagefind would make now.
+    """
+    carried = _describes(last, output) and bool(_bundle_files(last))
+    pages, last_pages = ({name for name in names if indexed(name)} for names in (work.pages, last.get("pages", {})))
+    return carried, carried and bool(last.get("search_current")) and not searched_written and pages == last_pages
 
 
-def _finish_search(indexing: Indexing | None, staging: Path, output: Path, work: _Work, last: dict[str, Any]) -> bool:
+def _finish_search(indexing: Indexing | None, staging: Path, output: Path, last: dict[str, Any], exact: bool) -> bool:
     """Put the new index into the site, or carry the last one over; whether the index is now current."""
     if indexing is not None:
         for name, data in indexing.files().items():
             put_file(staging, output, name, data)
         return True
-    for name in _last_bundle(last, work):
+    for name in _bundle_files(last):
         keep_file(staging, output, name)
-    return bool(last.get("search_current")) and not work.changed
+    return exact
 
 
-def _last_bundle(last: dict[str, Any], work: _Work) -> set[str]:
-    """The files of the last build's index, when this build keeps any of its pages (else they are not in `output`)."""
-    return {name for name in last.get("files", ()) if name.startswith(f"{SEARCH_BUNDLE}/")} if work.kept else set()
+def _bundle_files(last: dict[str, Any]) -> set[str]:
+    """The files of the last build's search index."""
+    return {name for name in last.get("files", ()) if name.startswith(f"{SEARCH_BUNDLE}/")}
 
 
 @dataclass(frozen=True)

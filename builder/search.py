@@ -30,10 +30,12 @@ from typing import Any
 
 from builder.urls import site_path
 
-__all__ = ["BUNDLE", "Indexing", "SearchProblem", "indexed", "search_files"]
+__all__ = ["BUNDLE", "ENTRY", "Indexing", "SearchProblem", "indexed", "search_files"]
 
 BUNDLE = "pagefind"
 """The folder of the site that holds the index; the search page's script imports `pagefind.js` from it."""
+ENTRY = "pagefind-entry.json"
+"""The bundle's one file not named by its content: it names the rest, and search starts by fetching it."""
 MARKER = b"data-pagefind-body"
 INSTALL = "install it with: pip install 'pagefind[bin]'"
 SIGNATURE = b"pagefind_dcd"
@@ -137,7 +139,7 @@ def _replace(path: Path, file_hash: str, value: Cbor) -> str:
 
 def _sort_filters(bundle: Path) -> None:
     """Put each language's filter values and list of filter files in sorted order, renaming the files that change."""
-    entry_path = bundle / "pagefind-entry.json"
+    entry_path = bundle / ENTRY
     entry = json.loads(entry_path.read_text(encoding="utf-8"))
     for language in entry["languages"].values():
         meta_path = bundle / f"pagefind.{language['hash']}.pf_meta"
@@ -174,10 +176,15 @@ class Indexing:
         return self
 
     def __exit__(self, *_: object) -> None:
-        if self._process is not None and self._process.poll() is None:
-            self._process.kill()
+        self.stop()
+        if self._process is not None:
             self._process.wait()
         self._scratch.cleanup()
+
+    def stop(self) -> None:
+        """Stop Pagefind if it still runs, from any thread; `files()` then raises `SearchProblem`."""
+        if self._process is not None and self._process.poll() is None:
+            self._process.kill()
 
     def files(self) -> dict[str, bytes]:
         """The bundle, keyed by site path under `pagefind/`, once Pagefind has finished; empty if no page is marked."""

@@ -33,6 +33,7 @@ import watchfiles
 
 from builder.diagnostics import Diagnostics
 from builder.pipeline import Builder, BuildOptions
+from builder.search import Indexing, SearchProblem
 from builder.theme import theme_folders
 
 __all__ = ["PortInUse", "PreviewServer", "Watcher", "preview_folder"]
@@ -130,6 +131,12 @@ class PreviewServer:
         self.watcher = Watcher(folders, self.rebuild)
         self.thread = threading.Thread(target=self.httpd.serve_forever, name="guide-server", daemon=True)
         self.preparing = threading.Thread(target=self._prepare, name="guide-prepare", daemon=True)
+        self.generation = 0
+        """Counts rebuilds, so that an index made while one ran is thrown away."""
+        self.stopping = False
+        self.search_wanted = threading.Event()
+        self.indexing: Indexing | None = None
+        self.searching = threading.Thread(target=self._keep_search_current, name="guide-search", daemon=True)
 
     @property
     def url(self) -> str:
@@ -150,17 +157,51 @@ class PreviewServer:
         self.thread.start()
         self.watcher.start()
         self.preparing.start()
+        self.searching.start()
         return good
 
     def _prepare(self) -> None:
         with self.building:
             self.builder.prepare()
 
+    def _keep_search_current(self) -> None:
+        """Index the site again after each rebuild that carried the old index over, so search catches up in seconds.
+
+        Rebuilds do not wait for Pagefind: an index of pages that a rebuild
+        changed meanwhile is thrown away, and the next one starts.
+        """
+        while self.search_wanted.wait() and not self.stopping:
+            self.search_wanted.clear()
+            with self.building:
+                if self.stopping or not self.builder.search_stale():
+                    continue
+                generation = self.generation
+                try:
+                    indexing = self.indexing = self.builder.index_search()
+                except SearchProblem:
+                    return  # the first build indexed with Pagefind; it has gone since
+            with indexing:
+                try:
+                    files = indexing.files()
+                except SearchProblem:
+                    files = None  # stopped, or a rebuild took pages away from under Pagefind
+            with self.building:
+                self.indexing = None
+                if files is not None and generation == self.generation and not self.stopping:
+                    self.builder.adopt_search(files)
+
     def stop(self) -> None:
-        """Stop watching and building, close every event stream and the listening socket."""
+        """Stop watching, building and indexing, close every event stream and the listening socket."""
         self.watcher.stop()
         if self.preparing.is_alive():
             self.preparing.join()  # its build must not outlive the site folder it writes beside
+        with self.building:
+            self.stopping = True
+            if self.indexing is not None:
+                self.indexing.stop()
+        self.search_wanted.set()
+        if self.searching.is_alive():
+            self.searching.join()
         with self.lock:
             for listener in self.listeners:
                 listener.put(None)
@@ -173,6 +214,9 @@ class PreviewServer:
         """Rebuild after `changed`; then swap stylesheets, reload pages, or show the errors over them."""
         diagnostics = Diagnostics()
         with self.building:
+            self.generation += 1
+            if self.indexing is not None:
+                self.indexing.stop()  # what it indexes is about to change
             try:
                 good = self.builder.rebuild(changed, diagnostics) is not None
             except Exception as error:  # the watcher must outlive a failed build (a file half-written, a full disk)
@@ -181,6 +225,7 @@ class PreviewServer:
             self._settle(diagnostics, good)
         if good:
             self.send("css" if all(self._is_style(path) for path in changed) else "reload", "")
+            self.search_wanted.set()
 
     def _settle(self, diagnostics: Diagnostics, good: bool) -> None:
         """Record a build's outcome, tell the pages, and print its errors once."""

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
+from builder import search
 from builder.cli import main
 from builder.diagnostics import Diagnostics
 from builder.output import site_token
@@ -221,3 +222,48 @@ def test_a_body_edit_renders_its_own_page_alone(tmp_path: Path, name: str) -> No
     assert _pages(tmp_path / "output") == _pages(tmp_path / "clean")
     page = tmp_path / "output" / name.removesuffix(".md") / "index.html"
     assert "A closing line, <em>added</em>." in page.read_text()
+
+
+def test_search_is_indexed_again_only_when_an_indexed_page_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copytree(BASE_GUIDE / "content", tmp_path / "content")
+    (tmp_path / "templates").mkdir()
+    home = tmp_path / "templates/home.html"
+    home.write_text((THEME / "home.html").read_text(encoding="utf-8"), encoding="utf-8")
+    started: list[Path] = []
+    original = search._start
+    monkeypatch.setattr(search, "_start", lambda site, bundle: started.append(site) or original(site, bundle))
+    command = ["build", "--content", str(tmp_path / "content"), "--templates", str(tmp_path / "templates")]
+
+    def build(output: str, *options: str) -> dict[str, bytes]:
+        assert main([*command, "--output", str(tmp_path / output), *options]) == 0
+        return site_snapshot(tmp_path / output)
+
+    build("output")
+    home.write_text(home.read_text(encoding="utf-8") + "<p>Welcome, runners.</p>\n", encoding="utf-8")
+    assert len(started) == 1
+    assert build("output") == build("clean", "--no-cache")  # the home page is not indexed: the index is kept
+    assert len(started) == 2
+    plank = tmp_path / "content/exercises/plank.md"
+    plank.write_text(plank.read_text(encoding="utf-8") + "\nA new last line.\n", encoding="utf-8")
+    assert build("output") == build("clean", "--no-cache")
+    assert len(started) == 4
+
+
+def test_a_running_builder_brings_a_carried_over_index_up_to_date(tmp_path: Path) -> None:
+    shutil.copytree(BASE_GUIDE / "content", tmp_path / "content")
+    builder = Builder(BuildOptions(content=tmp_path / "content", output=tmp_path / "output", jobs=1))
+    assert builder.build(Diagnostics()) is not None and not builder.search_stale()
+    plank = tmp_path / "content/exercises/plank.md"
+    plank.write_text(plank.read_text(encoding="utf-8") + "\nA quokka line.\n", encoding="utf-8")
+    assert builder.rebuild([plank], Diagnostics()) is not None
+    assert builder.search_stale()
+    with builder.index_search() as indexing:
+        builder.adopt_search(indexing.files())
+    assert not builder.search_stale()
+    assert main(["build", "--content", str(tmp_path / "content"), "--output", str(tmp_path / "clean")]) == 0
+    assert site_snapshot(tmp_path / "output") == site_snapshot(tmp_path / "clean")
+    started = builder.build(Diagnostics())
+    assert started is not None and started.rendered == 1  # the page the quick path wrote, rendered to the same bytes
+    assert site_snapshot(tmp_path / "output") == site_snapshot(tmp_path / "clean")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import http.client
 import os
 import signal
@@ -16,6 +17,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from builder.cli import main
 from builder.pipeline import BuildOptions
 from builder.server import PreviewServer, Watcher
 from tests.conftest import snapshot
@@ -72,6 +74,20 @@ def test_edits_reload_the_page_and_errors_show_over_every_page(preview: PreviewS
     expect(plank.locator(".level--beginner").first).to_be_visible()
     plank.close()
     late.close()
+
+
+def test_search_catches_up_with_edits_in_the_background(preview: PreviewServer, tmp_path: Path) -> None:
+    """Rebuilds carry the old index over; Pagefind then indexes the site again, ending as a clean build would."""
+    _edit(PLANK, "Brace as for a cough.", "Brace as for a zanzibar.")
+    _edit(PLANK, "a zanzibar.", "a quokka.")
+    deadline = time.monotonic() + 30
+    while b"quokka" not in _get(preview, "/exercises/plank/")[1] or preview.builder.search_stale():
+        assert time.monotonic() < deadline, "the index did not catch up"
+        time.sleep(0.05)
+    assert main(["build", "--templates", "templates", "--output", str(tmp_path / "clean")]) == 0
+    bundle = {name: data for name, data in snapshot(preview.site).items() if name.startswith("pagefind/")}
+    assert bundle == {name: data for name, data in snapshot(tmp_path / "clean").items() if name.startswith("pagefind/")}
+    assert any(b"quokka" in gzip.decompress(data) for name, data in bundle.items() if name.endswith(".pf_fragment"))
 
 
 def test_a_css_change_is_swapped_without_a_reload(preview: PreviewServer, browser: Browser) -> None:
