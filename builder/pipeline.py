@@ -107,8 +107,8 @@ class Builder:
         return _describes(state, self.options.output.resolve()) and not state.get("search_current")
 
     def index_search(self) -> Indexing:
-        """Pagefind, started over the pages now in the output; builds must wait until it has started."""
-        return Indexing(self.options.output.resolve())
+        """Pagefind, at a low priority, over the pages now in the output; builds must wait until it has started."""
+        return Indexing(self.options.output.resolve(), yielding=True)
 
     def adopt_search(self, files: dict[str, bytes]) -> None:
         """Put the index `index_search` made in place of the site's, in place; no build may have run in between.

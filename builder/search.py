@@ -22,6 +22,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import os
 import re
 import subprocess
 import tempfile
@@ -34,6 +35,8 @@ __all__ = ["BUNDLE", "ENTRY", "Indexing", "SearchProblem", "indexed", "search_fi
 
 BUNDLE = "pagefind"
 """The folder of the site that holds the index; the search page's script imports `pagefind.js` from it."""
+YIELDING_NICENESS = 10
+"""How much lower than the build a yielding Pagefind runs: the preview's rebuilds come first."""
 ENTRY = "pagefind-entry.json"
 """The bundle's one file not named by its content: it names the rest, and search starts by fetching it."""
 MARKER = b"data-pagefind-body"
@@ -161,13 +164,16 @@ class Indexing:
     still be written meanwhile. Leaving the `with` block stops it and removes its scratch folder.
     """
 
-    def __init__(self, site: Path) -> None:
+    def __init__(self, site: Path, yielding: bool = False) -> None:
+        """`yielding`: run Pagefind at a low priority, so that it never slows down work someone waits for."""
         self._scratch = tempfile.TemporaryDirectory(prefix="guide-search-")
         self._bundle = Path(self._scratch.name) / BUNDLE
         self._process: subprocess.Popen[str] | None = None
         try:
             if wants_search(site):
                 self._process = _start(site, self._bundle)
+                if yielding and hasattr(os, "setpriority"):
+                    os.setpriority(os.PRIO_PROCESS, self._process.pid, YIELDING_NICENESS)
         except BaseException:
             self._scratch.cleanup()
             raise

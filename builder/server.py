@@ -43,6 +43,8 @@ PREFIX = "/__guide/"
 SCRIPT = Path(__file__).with_name("preview.js")
 """Injected into every HTML page served; kept out of templates/static/ so that built sites never ship it."""
 PORT_TRIES = 10
+SEARCH_QUIET = 1.0
+"""Seconds without a save before the preview indexes its site again: Pagefind would only be stopped by the next one."""
 KEEP_ALIVE = 15.0
 """Seconds between comments on an idle event stream, so a closed tab is noticed and its thread ends."""
 
@@ -167,11 +169,13 @@ class PreviewServer:
     def _keep_search_current(self) -> None:
         """Index the site again after each rebuild that carried the old index over, so search catches up in seconds.
 
-        Rebuilds do not wait for Pagefind: an index of pages that a rebuild
-        changed meanwhile is thrown away, and the next one starts.
+        Pagefind starts once saves pause, at a low priority, and rebuilds do
+        not wait for it: an index of pages that a rebuild changed meanwhile is thrown away, and the next one starts.
         """
         while self.search_wanted.wait() and not self.stopping:
             self.search_wanted.clear()
+            if self.search_wanted.wait(SEARCH_QUIET):
+                continue  # another save: an author at work; wait until the saves pause
             with self.building:
                 if self.stopping or not self.builder.search_stale():
                     continue

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -260,6 +261,8 @@ def test_a_running_builder_brings_a_carried_over_index_up_to_date(tmp_path: Path
     assert builder.rebuild([plank], Diagnostics()) is not None
     assert builder.search_stale()
     with builder.index_search() as indexing:
+        lower = min(19, os.getpriority(os.PRIO_PROCESS, 0) + search.YIELDING_NICENESS)
+        assert os.getpriority(os.PRIO_PROCESS, indexing._process.pid) == lower  # type: ignore[union-attr]
         builder.adopt_search(indexing.files())
     assert not builder.search_stale()
     assert main(["build", "--content", str(tmp_path / "content"), "--output", str(tmp_path / "clean")]) == 0
