@@ -16,7 +16,6 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -26,7 +25,7 @@ import markdown
 
 from builder.diagnostics import Diagnostics
 from builder.pipeline import Builder, BuildOptions
-from tests.perf.generate import generate, sizes_asked
+from tests.perf.generate import generated_guides, sizes_asked
 
 RUNS = 3
 _RUN_BUILD = """
@@ -114,24 +113,19 @@ def main() -> None:
     sizes = sizes_asked(__doc__.splitlines()[0])
     print(f"cores: {os.cpu_count()}; medians of {RUNS} runs; ratio = time / bare loop (one core, same files)")
     print(f"{'exercises':>9} {'scenario':<16} {'median s':>9} {'ratio':>6} {'peak MB':>8} {'worker MB':>9}")
-    for size in sizes:
-        with tempfile.TemporaryDirectory(prefix=f"guide-bench-{size}-") as scratch:
-            folder = Path(scratch)
-            generate(size, folder)
-            bare = statistics.median(bare_loop(folder / "content", folder / f"bare-{n}") for n in range(RUNS))
-            files = len(list((folder / "content").rglob("*.md")))
-            each = bare / files * 1000
-            print(
-                f"{size:>9} {'bare loop':<16} {bare:>9.2f} {1:>6.2f} {'':>18}   ({each:.2f} ms a file, {files} files)"
-            )
-            for name, reports in scenarios(folder).items():
-                seconds = statistics.median(report["seconds"] for report in reports)
-                peak = max(report["self_kb"] for report in reports) / 1024
-                worker = max(report["children_kb"] for report in reports) / 1024
-                print(f"{size:>9} {name:<16} {seconds:>9.2f} {seconds / bare:>6.2f} {peak:>8.0f} {worker:>9.0f}")
-            seconds = statistics.median(in_process_rebuilds(folder))
-            print(f"{size:>9} {'rebuild()':<16} {seconds:>9.2f} {seconds / bare:>6.2f}")
-            sys.stdout.flush()
+    for size, folder in generated_guides(sizes, "bench"):
+        bare = statistics.median(bare_loop(folder / "content", folder / f"bare-{n}") for n in range(RUNS))
+        files = len(list((folder / "content").rglob("*.md")))
+        each = bare / files * 1000
+        print(f"{size:>9} {'bare loop':<16} {bare:>9.2f} {1:>6.2f} {'':>18}   ({each:.2f} ms a file, {files} files)")
+        for name, reports in scenarios(folder).items():
+            seconds = statistics.median(report["seconds"] for report in reports)
+            peak = max(report["self_kb"] for report in reports) / 1024
+            worker = max(report["children_kb"] for report in reports) / 1024
+            print(f"{size:>9} {name:<16} {seconds:>9.2f} {seconds / bare:>6.2f} {peak:>8.0f} {worker:>9.0f}")
+        seconds = statistics.median(in_process_rebuilds(folder))
+        print(f"{size:>9} {'rebuild()':<16} {seconds:>9.2f} {seconds / bare:>6.2f}")
+        sys.stdout.flush()
 
 
 if __name__ == "__main__":

@@ -10,6 +10,8 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import random
+import tempfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 REGIONS = ["lower-back", "upper-back", "hips", "core", "legs", "shoulders", "arms", "chest"]
@@ -229,12 +231,21 @@ def main() -> None:
     print(generate(arguments.count, arguments.folder, arguments.seed))
 
 
-if __name__ == "__main__":
-    main()
-
-
 def sizes_asked(description: str) -> list[int]:
     """The guide sizes a benchmark's command line asks for: exercise counts, 200, 1000 and 5000 by default."""
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("sizes", type=int, nargs="*", default=[200, 1000, 5000])
     return parser.parse_args().sizes
+
+
+def generated_guides(sizes: Iterable[int], purpose: str) -> Iterator[tuple[int, Path]]:
+    """Each size with a guide of that many exercises, in a temporary folder removed once the caller moves on."""
+    for size in sizes:
+        with tempfile.TemporaryDirectory(prefix=f"guide-{purpose}-{size}-") as scratch:
+            folder = Path(scratch)
+            generate(size, folder)
+            yield size, folder
+
+
+if __name__ == "__main__":
+    main()

@@ -19,12 +19,12 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 from typing import ClassVar
@@ -34,7 +34,7 @@ from playwright.sync_api import Browser, sync_playwright
 
 from builder.search import BUNDLE, search_files
 from tests.browser import CHROMIUM, CHROMIUM_FLAGS
-from tests.perf.generate import generate
+from tests.perf.generate import generated_guides
 from tests.serving import serve
 
 RUNS = 3
@@ -203,11 +203,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("count", type=int, nargs="?", default=5000)
     count = parser.parse_args().count
-    with tempfile.TemporaryDirectory(prefix=f"guide-search-bench-{count}-") as scratch:
-        folder = Path(scratch)
-        content, output = generate(count, folder), folder / "output"
+    for _, folder in generated_guides([count], "search-bench"):
+        content, output = folder / "content", folder / "output"
         builds = [clean_build(content, output) for _ in range(RUNS)]
-        indexing = [timed(lambda: search_files(output)) for _ in range(RUNS)]
+        indexing = [timed(partial(search_files, output)) for _ in range(RUNS)]
         bundle = [path.stat().st_size for path in (output / BUNDLE).rglob("*") if path.is_file()]
         print(f"{count} exercises; {os.cpu_count()} cores; builds and indexing: medians of {RUNS}")
         print(f"bundle: {len(bundle)} files, {sum(bundle) / 1e6:.1f} MB on disk; queries: {QUERIES}")

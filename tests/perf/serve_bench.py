@@ -17,7 +17,6 @@ import signal
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,7 +25,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 from tests.browser import CHROMIUM, CHROMIUM_FLAGS
-from tests.perf.generate import generate, sizes_asked
+from tests.perf.generate import generated_guides, sizes_asked
 
 STARTS = 3
 EDITS = 10
@@ -85,21 +84,18 @@ def main() -> None:
     sizes = sizes_asked(__doc__.splitlines()[0])
     print(f"cores: {os.cpu_count()}; start: median of {STARTS} warm starts; edit: median of {EDITS} edits")
     print(f"{'exercises':>9} {'first page s':>13} {'edit to paint s':>16} {'edit to seen s':>15}")
-    for size in sizes:
-        with tempfile.TemporaryDirectory(prefix=f"guide-serve-bench-{size}-") as scratch:
-            folder = Path(scratch)
-            generate(size, folder)
-            with served(folder):
-                pass  # fills the cache
-            starts = []
-            for _ in range(STARTS):
-                with served(folder) as (port, seconds):
-                    starts.append(seconds)
-            with served(folder) as (port, _):
-                painted, seen = edit_latencies(folder, port)
-            start, paint, sight = (statistics.median(values) for values in (starts, painted, seen))
-            print(f"{size:>9} {start:>13.2f} {paint:>16.3f} {sight:>15.3f}")
-            sys.stdout.flush()
+    for size, folder in generated_guides(sizes, "serve-bench"):
+        with served(folder):
+            pass  # fills the cache
+        starts = []
+        for _ in range(STARTS):
+            with served(folder) as (port, seconds):
+                starts.append(seconds)
+        with served(folder) as (port, _):
+            painted, seen = edit_latencies(folder, port)
+        start, paint, sight = (statistics.median(values) for values in (starts, painted, seen))
+        print(f"{size:>9} {start:>13.2f} {paint:>16.3f} {sight:>15.3f}")
+        sys.stdout.flush()
 
 
 if __name__ == "__main__":
