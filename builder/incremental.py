@@ -85,16 +85,13 @@ class Fingerprints:
         """A digest of the templates named and all they include, import or extend."""
         key = ",".join(names)
         if key not in self.templates:
-            seen: set[str] = set()
+            sources: dict[str, str] = {}
             waiting = list(names)
             while waiting:
                 name = waiting.pop()
-                if name in seen:
-                    continue
-                seen.add(name)
-                source = self.environment.loader.get_source(self.environment, name)[0]  # type: ignore[union-attr]
-                waiting += _references(self.environment, source)
-
-            sources = (self.environment.loader.get_source(self.environment, name)[0] for name in sorted(seen))  # type: ignore[union-attr]
-            self.templates[key] = _digest(*sorted(seen), *sources)
+                if name not in sources:
+                    sources[name] = self.environment.loader.get_source(self.environment, name)[0]  # type: ignore[union-attr]
+                    waiting += _references(self.environment, sources[name])
+            found = sorted(sources)
+            self.templates[key] = _digest(*found, *(sources[name] for name in found))
         return self.templates[key]

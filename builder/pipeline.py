@@ -173,7 +173,7 @@ def _build(
     if (
         trust_times
         and last.get("inputs") == inputs
-        and (last.get("search_current") or not reindex)
+        and _index_as_asked(last, reindex)
         and _unchanged(output, static, last)
     ):
         pages = len(last["pages"])
@@ -281,8 +281,12 @@ class _Work:
 
     def nothing_to_do(self, last: dict[str, Any], reindex: bool) -> bool:
         """No page to render, none gone, and a search index as current as asked for."""
-        search_current = bool(last.get("search_current")) or not reindex
-        return not self.changed and self.pages.keys() == last.get("pages", {}).keys() and search_current
+        return not self.changed and self.pages.keys() == last.get("pages", {}).keys() and _index_as_asked(last, reindex)
+
+
+def _index_as_asked(last: dict[str, Any], reindex: bool) -> bool:
+    """Whether the last build's index will do: it is current, or this build was asked to carry it over."""
+    return bool(last.get("search_current")) or not reindex
 
 
 def _last_index(last: dict[str, Any], output: Path, work: _Work, searched_written: int) -> tuple[bool, bool]:
