@@ -1,15 +1,16 @@
 """Routine cards as PDF files with WeasyPrint, from the same HTML and CSS the site serves.
 
-PDFs are slow to make, so each is cached under the hash of its card's HTML,
-the theme's static files and the WeasyPrint version: an unchanged card is
-never rendered again.
+PDFs are slow to make, so each is kept in the build cache under the hash of
+its card's HTML, the theme's static files and the WeasyPrint version: an
+unchanged card is never rendered again.
 """
 
 from __future__ import annotations
 
 import hashlib
-import tempfile
 from pathlib import Path
+
+from builder.cache import BuildCache
 
 __all__ = ["PdfUnavailable", "card_pdfs", "check_weasyprint"]
 
@@ -29,11 +30,14 @@ def check_weasyprint() -> str:
         import weasyprint
     except (ImportError, OSError) as error:
         raise PdfUnavailable(f"{_INSTALL} ({error})") from error
-    return weasyprint.__version__
+    return str(weasyprint.__version__)
 
 
-def card_pdfs(files: dict[str, bytes], cards: list[str], cache: Path | None) -> dict[str, bytes]:
-    """`card.pdf` beside each card page (`routines/x/card/index.html`), from the cache where it can be."""
+def card_pdfs(files: dict[str, bytes], cards: list[str], cache: BuildCache, workspace: Path) -> dict[str, bytes]:
+    """`card.pdf` beside each card page (`routines/x/card/index.html`), from the cache where it can be.
+
+    `workspace` is an empty folder to lay out the pages and their stylesheets in for WeasyPrint.
+    """
     version = check_weasyprint()
     from weasyprint import HTML
 
@@ -42,24 +46,19 @@ def card_pdfs(files: dict[str, bytes], cards: list[str], cache: Path | None) -> 
     for name, data in static.items():
         assets.update(name.encode() + b"\0" + data)
     pdfs = {}
-    with tempfile.TemporaryDirectory(prefix="guide-pdf-") as folder:
-        site = Path(folder)
-        for name, data in static.items():
-            (site / name).parent.mkdir(parents=True, exist_ok=True)
-            (site / name).write_bytes(data)
-        for card in cards:
-            key = assets.copy()
-            key.update(files[card])
-            cached = cache / "pdf" / f"{key.hexdigest()}.pdf" if cache else None
-            if cached is not None and cached.is_file():
-                data = cached.read_bytes()
-            else:
-                page = site / card
-                page.parent.mkdir(parents=True, exist_ok=True)
-                page.write_bytes(files[card])
-                data = HTML(filename=str(page)).write_pdf()
-                if cached is not None:
-                    cached.parent.mkdir(parents=True, exist_ok=True)
-                    cached.write_bytes(data)
-            pdfs[card.removesuffix("index.html") + "card.pdf"] = data
+    for name, data in static.items():
+        (workspace / name).parent.mkdir(parents=True, exist_ok=True)
+        (workspace / name).write_bytes(data)
+    for card in cards:
+        key = assets.copy()
+        key.update(files[card])
+        blob = f"pdf/{key.hexdigest()}.pdf"
+        pdf = cache.blob(blob)
+        if pdf is None:
+            page = workspace / card
+            page.parent.mkdir(parents=True, exist_ok=True)
+            page.write_bytes(files[card])
+            pdf = bytes(HTML(filename=str(page)).write_pdf())
+            cache.put_blob(blob, pdf)
+        pdfs[card.removesuffix("index.html") + "card.pdf"] = pdf
     return pdfs

@@ -29,6 +29,16 @@ class Run:
         return self.err.splitlines()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def user_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The user's cache folder, where the key that signs build caches is kept: the run's own, not the real one."""
+    folder = tmp_path_factory.mktemp("user-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(folder))
+        patch.delenv("GUIDE_CACHE_KEY", raising=False)
+        yield folder
+
+
 @pytest.fixture
 def guide(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A copy of tests/fixtures/base as the current folder, so each test states only what it changes."""

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import pickle
+import stat
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+import builder.cache
 from builder import pipeline
+from builder.cache import KEY_VARIABLE, BuildCache, cache_key
+from builder.pipeline import BuildOptions
+from builder.server import PreviewServer
 from tests.conftest import Run, site_snapshot
 from tests.perf.generate import generate
 
@@ -43,14 +49,22 @@ def test_no_cache_writes_no_cache(synthetic: Path, run_guide: Callable[..., Run]
 
 
 def _tables(cache: Path) -> list[Path]:
-    tables = sorted(cache.glob("*.pickle"))
-    assert [table.name for table in tables] == ["bodies.pickle", "state.pickle"]
+    tables = sorted(cache.glob("*.json"))
+    assert [table.name for table in tables] == ["bodies.json", "state.json"]
     return tables
+
+
+def _resign(cache: Path, key: bytes, change: Callable[[str, dict[str, Any]], dict[str, Any]]) -> None:
+    """Rewrite every table through `change(name, values)`, signed with `key`."""
+    genuine, signer = BuildCache(cache), BuildCache(cache, key=key)
+    for table in _tables(cache):
+        signer.replace(table.stem, change(table.stem, genuine.table(table.stem)))
+    signer.save()
 
 
 def _corrupt(cache: Path) -> None:
     for table in _tables(cache):
-        table.write_bytes(b"not a pickle")
+        table.write_bytes(b"not a table")
 
 
 def _truncate(cache: Path) -> None:
@@ -59,27 +73,39 @@ def _truncate(cache: Path) -> None:
 
 
 def _stale(cache: Path) -> None:
-    """Written by other code: the same keys under another stamp, with other values."""
-    for table in _tables(cache):
-        with table.open("rb") as file:
-            stamp, values = pickle.load(file)
-        table.write_bytes(pickle.dumps((stamp[::-1], dict.fromkeys(values, "<p>wrong</p>"))))
+    """Written by other code: signed with this user's key under another code stamp, with other HTML for each body."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(builder.cache, "CODE_STAMP", "other code")
+        _resign(
+            cache,
+            cache_key(),
+            lambda name, values: dict.fromkeys(values, "<p>wrong</p>") if name == "bodies" else values,
+        )
 
 
 def _foreign(cache: Path) -> None:
+    """Signed with another key: a cache restored from someone else's machine, or forged."""
+    _resign(cache, b"another key", lambda name, values: values)
+
+
+def _wrong_types(cache: Path) -> None:
+    """Signed with this user's key, as if by a bug, but not the shape the build reads."""
+    _resign(cache, cache_key(), lambda name, values: {key: [value] for key, value in values.items()})
+
+
+def _folders(cache: Path) -> None:
+    """Each table replaced by a folder of the same name: neither readable nor writable."""
     for table in _tables(cache):
-        table.write_bytes(pickle.dumps(("another builder", {"x": "<p>wrong</p>"})))
+        table.unlink()
+        table.mkdir()
 
 
 def _other_site(cache: Path) -> None:
     """The state of a build into another folder: its fingerprints say nothing about this output."""
-    table = cache / "state.pickle"
-    with table.open("rb") as file:
-        stamp, values = pickle.load(file)
-    table.write_bytes(pickle.dumps((stamp, {**values, "output": "/elsewhere"})))
+    _resign(cache, cache_key(), lambda name, values: {**values, "site": "another"} if name == "state" else values)
 
 
-@pytest.mark.parametrize("damage", [_corrupt, _truncate, _foreign, _stale, _other_site])
+@pytest.mark.parametrize("damage", [_corrupt, _truncate, _foreign, _stale, _wrong_types, _folders, _other_site])
 def test_a_damaged_cache_never_changes_the_output(
     synthetic: Path, run_guide: Callable[..., Run], damage: Callable[[Path], None]
 ) -> None:
@@ -90,6 +116,82 @@ def test_a_damaged_cache_never_changes_the_output(
     damage(synthetic / ".guide-cache")
     assert run_guide("build").code == 0
     assert site_snapshot(synthetic / "output") == site_snapshot(synthetic / "expected")
+    assert run_guide("build").code == 0  # and the next build, after the damaged cache was (or could not be) written
+    assert site_snapshot(synthetic / "output") == site_snapshot(synthetic / "expected")
+
+
+def test_a_planted_pickle_runs_nothing(synthetic: Path, run_guide: Callable[..., Run]) -> None:
+    """Neither `guide build` nor the preview unpickles anything it finds in the cache, under any name."""
+    marker = synthetic / "pwned"
+    planted = pickle.dumps(_Touch(str(marker)))
+    for cache in (synthetic / ".guide-cache", synthetic / ".guide-cache/serve"):
+        cache.mkdir(parents=True)
+        for name in ("state", "bodies"):
+            (cache / f"{name}.pickle").write_bytes(planted)
+            (cache / f"{name}.json").write_bytes(planted)
+    assert run_guide("build").code == 0
+    options = BuildOptions(Path("content"), synthetic / "preview", cache=synthetic / ".guide-cache/serve")
+    preview = PreviewServer(options, "127.0.0.1", 0)
+    try:
+        assert preview.start()
+    finally:
+        preview.stop()
+    assert (synthetic / "preview/index.html").is_file()
+    assert not marker.exists()
+
+
+class _Touch:
+    """Unpickling this creates a file: what a planted cache could do if the cache were ever unpickled."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def __reduce__(self) -> tuple[Callable[..., object], tuple[str, str]]:
+        return (open, (self.path, "w"))
+
+
+def test_a_forged_body_never_reaches_a_page(synthetic: Path, run_guide: Callable[..., Run]) -> None:
+    """A cache entry with a script in place of a body's HTML is ignored unless signed with this user's key."""
+    script = "<script>alert(1)</script>"
+    assert run_guide("build").code == 0
+    cache = synthetic / ".guide-cache"
+
+    def forge(name: str, values: dict[str, Any]) -> dict[str, Any]:
+        return {key: script for key in values} if name == "bodies" else {}
+
+    _resign(cache, b"a stranger's key", forge)
+    assert run_guide("build", "--output", "forged").code == 0
+    assert script not in (synthetic / "forged/exercises/exercise-00001/index.html").read_text()
+    _resign(cache, cache_key(), forge)  # the same entries signed with the key: the test would catch a forgery
+    assert run_guide("build", "--output", "signed").code == 0
+    assert script in (synthetic / "signed/exercises/exercise-00001/index.html").read_text()
+
+
+def test_the_key_is_kept_outside_the_guide_readable_by_its_owner_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+    monkeypatch.delenv(KEY_VARIABLE, raising=False)
+    key = cache_key()
+    path = tmp_path / "user-cache/guide/cache-key"
+    assert path.read_bytes() == key and len(key) == 64
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert cache_key() == key
+    monkeypatch.setenv(KEY_VARIABLE, "set by the CI")
+    assert cache_key() == b"set by the CI"
+
+
+def test_a_signed_pdf_is_taken_and_a_forged_one_is_not(tmp_path: Path) -> None:
+    cache = BuildCache(tmp_path, key=b"key")
+    cache.put_blob("pdf/abc.pdf", b"%PDF genuine")
+    assert cache.blob("pdf/abc.pdf") == b"%PDF genuine"
+    assert BuildCache(tmp_path, key=b"other").blob("pdf/abc.pdf") is None
+    (tmp_path / "pdf/def.pdf").write_bytes((tmp_path / "pdf/abc.pdf").read_bytes())
+    assert cache.blob("pdf/def.pdf") is None  # a genuine blob moved under another name
+    (tmp_path / "pdf/abc.pdf").unlink()
+    (tmp_path / "pdf/abc.pdf").mkdir()
+    assert cache.blob("pdf/abc.pdf") is None
+    cache.put_blob("pdf/abc.pdf", b"%PDF new")  # cannot replace a folder: left as it is, no error
 
 
 def test_a_changed_setting_changes_the_cached_output(synthetic: Path, run_guide: Callable[..., Run]) -> None:
