@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 import threading
 import webbrowser
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from builder import __version__
+from builder.cache import CACHE_FOLDER
 from builder.diagnostics import Diagnostics
 from builder.output import OutputRefused
 from builder.pipeline import BuildOptions, build
 from builder.progress import ProgressBar
-from builder.scaffold import PAGE_KINDS, ScaffoldError, init_guide, new_page
+from builder.scaffold import PAGE_KINDS, ScaffoldError, ignore_built_files, init_guide, new_page
 from builder.search import SearchProblem
 from builder.server import PortInUse, PreviewServer, preview_folder
 from builder.settings import normalise_base_url
@@ -25,12 +28,34 @@ from builder.validate import load_guide
 __all__ = ["main"]
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
-CACHE_FOLDER = ".guide-cache"
-"""Beside the content folder: what is costly to make again (card PDFs), safe to delete."""
 
 
 class UsageError(Exception):
     """A command that cannot run as asked; reported on one line with exit code 2."""
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, as a service manager or `kill` sends it: stopped and cleaned up exactly as Ctrl-C is."""
+
+
+def _terminate(number: int, frame: object) -> None:
+    raise Terminated
+
+
+@contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """SIGTERM raises `Terminated` while the command runs, so every `finally` and `with` block cleans up.
+
+    Python's default for SIGTERM ends the process on the spot, leaving the staged site and Pagefind's folder behind.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _positive(text: str) -> int:
@@ -70,10 +95,11 @@ def _check(arguments: argparse.Namespace) -> int:
 
 def _templates_folder(arguments: argparse.Namespace) -> Path | None:
     """`--templates DIR` must exist; without it a local templates/ is used when there is one."""
-    if arguments.templates is not None:
-        if not arguments.templates.is_dir():
-            raise UsageError(f"no templates folder at '{arguments.templates}'")
-        return arguments.templates
+    templates: Path | None = arguments.templates
+    if templates is not None:
+        if not templates.is_dir():
+            raise UsageError(f"no templates folder at '{templates}'")
+        return templates
     local = Path("templates")
     return local if local.is_dir() else None
 
@@ -168,6 +194,9 @@ def _init(arguments: argparse.Namespace) -> int:
         return _report(diagnostics)
     for path in written:
         print(f"wrote {path}")
+    ignored = ignore_built_files(folder)
+    if ignored is not None:
+        print(f"{'wrote' if ignored.new else 'added the output and cache folders to'} {ignored.path}")
     print(f"next: cd {folder} && guide check")
     return EXIT_OK
 
@@ -235,10 +264,11 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
     try:
-        return arguments.run(arguments)
+        with _sigterm_as_interrupt():
+            return int(arguments.run(arguments))
     except (UsageError, ScaffoldError, OutputRefused, PortInUse, SearchProblem) as error:
         print(f"guide: {error}", file=sys.stderr)
         return EXIT_USAGE
-    except KeyboardInterrupt:
-        print("guide: interrupted", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as interrupt:
+        print("guide: terminated" if isinstance(interrupt, Terminated) else "guide: interrupted", file=sys.stderr)
+        return 128 + (signal.SIGTERM if isinstance(interrupt, Terminated) else signal.SIGINT)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from builder.diagnostics import Diagnostics
 from builder.fields import SLUG, slug_hint
+from builder.files import CONTENT_FOLDER, list_files
 from builder.model import Taxonomy
 
 __all__ = ["KINDS", "SourceFile", "discover"]
@@ -24,17 +24,12 @@ class SourceFile:
     path: Path
 
 
-def _markdown_files(folder: Path) -> list[Path]:
+def _markdown_files(folder: Path, content: Path, diagnostics: Diagnostics) -> list[Path]:
     """Markdown files at any depth, shallowest first so `<slug>.md` owns its slug over a copy in a subfolder.
 
-    Hidden files and folders (editor swap files, .git) are left out.
+    Hidden files and folders (editor swap files, .git) are left out; see `builder.files` for links.
     """
-    found: list[tuple[int, str, str]] = []
-    for root, folders, names in os.walk(folder):
-        folders[:] = [name for name in folders if not name.startswith(".")]
-        depth = root.count(os.sep)
-        found.extend((depth, root, name) for name in names if name.endswith(".md") and not name.startswith("."))
-    return [Path(root, name) for _, root, name in sorted(found)]
+    return [path for path in list_files(folder, content, CONTENT_FOLDER, diagnostics) if path.suffix == ".md"]
 
 
 def discover(content: Path, taxonomy: Taxonomy, diagnostics: Diagnostics) -> list[SourceFile]:
@@ -47,7 +42,11 @@ def discover(content: Path, taxonomy: Taxonomy, diagnostics: Diagnostics) -> lis
         **{region: f"region '{region}' in taxonomy.yml" for region in taxonomy.regions},
         **{muscle: f"muscle '{muscle}' in taxonomy.yml" for muscle in taxonomy.muscles},
     }
-    candidates = [(kind, path) for folder, kind in KINDS.items() for path in _markdown_files(content / folder)]
+    candidates = [
+        (kind, path)
+        for folder, kind in KINDS.items()
+        for path in _markdown_files(content / folder, content, diagnostics)
+    ]
     folded: dict[str, Path] = {}
     for _, path in candidates:
         if SLUG.fullmatch(path.stem):

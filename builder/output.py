@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import shutil
 import stat
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -18,6 +17,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from builder.diagnostics import shown_path
+from builder.files import regular_file
+from builder.scratch import MARKER, MARKER_TEXT, folder_mode, scratch_folder, signals_held, sweep
 
 __all__ = [
     "MARKER",
@@ -32,9 +33,7 @@ __all__ = [
     "staged_site",
 ]
 
-MARKER = ".guide-output"
-"""Left in every output folder the builder made; a folder without it is never cleaned."""
-_MARKER_TEXT = "This folder is written by guide build and replaced whole by the next build.\nbuild "
+_TOKEN_LINE = "build "
 
 
 class OutputRefused(Exception):
@@ -72,52 +71,59 @@ def check_output_folder(output: Path, protected: Iterable[tuple[str, Path]]) -> 
 
 
 def put_file(staging: Path, output: Path, name: str, data: bytes) -> bool:
-    """Write one file of the new site; False when the old site has the same bytes, which are hard-linked instead."""
+    """Write one file of the new site; False when the old site has the same bytes, which are hard-linked instead.
+
+    Only a regular file of the old site is linked: a symbolic link left there is replaced by a real file.
+    """
     destination = staging / name
     destination.parent.mkdir(parents=True, exist_ok=True)
     previous = output / name
     try:
-        same = previous.stat().st_size == len(data) and previous.read_bytes() == data
+        same = regular_file(previous) and previous.stat().st_size == len(data) and previous.read_bytes() == data
     except OSError:
         same = False
     if same:
-        os.link(previous, destination)
+        os.link(previous, destination, follow_symlinks=False)
     else:
         destination.write_bytes(data)
     return not same
 
 
 def site_files(folder: Path) -> set[str]:
-    """The files of a built site, leaving out the marker and the entries a build keeps (.git, CNAME)."""
+    """The regular files of a built site, leaving out the marker and the entries a build keeps (.git, CNAME).
+
+    A symbolic link is not counted, so a site where one stands in place of a
+    file no longer looks like the site the last build left, and is built again.
+    """
     found = set()
     for root, folders, names in os.walk(folder):
         relative = os.path.relpath(root, folder)
         if relative == ".":
             folders[:] = [name for name in folders if not _kept(name)]
             names = [name for name in names if not _kept(name)]
-        found.update(name if relative == "." else f"{relative}/{name}" for name in names)
+        for name in names:
+            if regular_file(Path(root, name)):
+                found.add(name if relative == "." else f"{relative}/{name}")
     return found
 
 
 def keep_file(staging: Path, output: Path, name: str) -> None:
-    """Carry a file of the old site into the new one unchanged: a hard link, so its time stays too."""
+    """Carry a regular file of the old site into the new one unchanged: a hard link, so its time stays too."""
     destination = staging / name
     destination.parent.mkdir(parents=True, exist_ok=True)
-    os.link(output / name, destination)
+    os.link(output / name, destination, follow_symlinks=False)
 
 
 @contextmanager
 def staged_site(output: Path) -> Iterator[Path]:
     """A folder beside `output` to write the new site into; `commit_site` swaps it in, else it is thrown away.
 
-    Whatever happens before the commit (an error, Ctrl-C), `output` is left as it was.
+    Whatever happens before the commit (an error, Ctrl-C, SIGTERM), `output`
+    is left as it was; what builds killed outright left beside it is removed first.
     """
-    output.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}-new-", dir=output.parent))
-    try:
+    sweep(output)
+    with scratch_folder(output, "new") as staging:
         yield staging
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
 
 
 def commit_site(staging: Path, output: Path) -> str:
@@ -127,7 +133,7 @@ def commit_site(staging: Path, output: Path) -> str:
     only for the very folder it describes, wherever that folder is moved.
     """
     token = secrets.token_hex(8)
-    (staging / MARKER).write_text(f"{_MARKER_TEXT}{token}\n")
+    (staging / MARKER).write_text(f"{MARKER_TEXT}{_TOKEN_LINE}{token}\n")
     _swap(staging, output)
     return token
 
@@ -138,7 +144,8 @@ def site_token(output: Path) -> str:
         text = (output / MARKER).read_text()
     except OSError:
         return ""
-    return text.removeprefix(_MARKER_TEXT).strip() if text.startswith(_MARKER_TEXT) else ""
+    token = text.removeprefix(MARKER_TEXT)
+    return token.removeprefix(_TOKEN_LINE).strip() if token.startswith(_TOKEN_LINE) else ""
 
 
 def replace_file(output: Path, name: str, data: bytes) -> None:
@@ -148,12 +155,11 @@ def replace_file(output: Path, name: str, data: bytes) -> None:
     new site would cost more than the page; readers see the old file or the new one, never half of one.
     """
     destination = output / name
-    try:
+    mode = folder_mode() & 0o666
+    if regular_file(destination):
         if destination.read_bytes() == data:
             return
         mode = stat.S_IMODE(destination.stat().st_mode)
-    except OSError:
-        mode = 0o644
     destination.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{destination.name}-", dir=destination.parent)
     with os.fdopen(handle, "wb") as file:
@@ -170,14 +176,15 @@ def _swap(staging: Path, output: Path) -> None:
     if not output.exists():
         staging.rename(output)
         return
-    retired = Path(tempfile.mkdtemp(prefix=f".{output.name}-old-", dir=output.parent)) / output.name
-    output.rename(retired)
-    try:
-        staging.rename(output)
-    except OSError:
-        retired.rename(output)
-        raise
-    for entry in retired.iterdir():
-        if _kept(entry.name) and entry.name != MARKER and not (output / entry.name).exists():
-            entry.rename(output / entry.name)
-    shutil.rmtree(retired.parent)
+    with scratch_folder(output, "old") as scratch:
+        retired = scratch / output.name
+        with signals_held():  # between the two renames there is no output folder at all
+            output.rename(retired)
+            try:
+                staging.rename(output)
+            except OSError:
+                retired.rename(output)
+                raise
+        for entry in retired.iterdir():
+            if _kept(entry.name) and entry.name != MARKER and not (output / entry.name).exists():
+                entry.rename(output / entry.name)

@@ -8,11 +8,13 @@ parent's memory nor a pipe has to hold the whole site.
 from __future__ import annotations
 
 import multiprocessing
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from builder.diagnostics import Diagnostic
+from builder.lifetime import worker_start
 from builder.output import put_file
 from builder.pages import PagePlan, output_file
 from builder.render import Renderer, TemplateProblem
@@ -90,7 +92,7 @@ def render_pages(
             results = map(_render, chunks)
             _merge(total, results, len(plans), progress)
         else:
-            with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            with multiprocessing.get_context("fork").Pool(jobs, worker_start, (os.getpid(),)) as pool:
                 _merge(total, pool.imap_unordered(_render, chunks), len(plans), progress)
     finally:
         _JOB = None

@@ -14,6 +14,7 @@ from typing import Any
 from builder.cache import CODE_STAMP, BuildCache
 from builder.crossref import cross_index
 from builder.diagnostics import Diagnostics
+from builder.files import list_files, regular_file
 from builder.incremental import Fingerprints
 from builder.output import (
     check_output_folder,
@@ -30,6 +31,7 @@ from builder.parallel import render_pages
 from builder.pdf import PdfUnavailable, card_pdfs, check_weasyprint
 from builder.quick import LastBuild
 from builder.render import Renderer, template_environment
+from builder.scratch import scratch_folder
 from builder.search import BUNDLE as SEARCH_BUNDLE
 from builder.search import ENTRY, Indexing, indexed
 from builder.source import DocumentCache
@@ -103,12 +105,13 @@ class Builder:
 
     def search_stale(self) -> bool:
         """Whether the site in the output carries an index older than its pages, as a rebuild leaves it."""
-        state = self.cache.table("state")
+        state = self.cache.table("state", _read_state)
         return _describes(state, self.options.output.resolve()) and not state.get("search_current")
 
     def index_search(self) -> Indexing:
         """Pagefind, at a low priority, over the pages now in the output; builds must wait until it has started."""
-        return Indexing(self.options.output.resolve(), yielding=True)
+        output = self.options.output.resolve()
+        return Indexing(output, beside=output, yielding=True)
 
     def adopt_search(self, files: dict[str, bytes]) -> None:
         """Put the index `index_search` made in place of the site's, in place; no build may have run in between.
@@ -118,7 +121,7 @@ class Builder:
         last, and the old files go only then: a search that loaded the old entry still finds its files.
         """
         output = self.options.output.resolve()
-        state = self.cache.table("state")
+        state = self.cache.table("state", _read_state)
         entry = f"{SEARCH_BUNDLE}/{ENTRY}"
         for name, data in sorted(files.items(), key=lambda item: item[0] == entry):
             replace_file(output, name, data)
@@ -139,7 +142,7 @@ class Builder:
         """The quick path's build, or None when it does not apply and the full build must run."""
         started = time.perf_counter()
         last, output = self.last, self.options.output.resolve()
-        state = self.cache.table("state")
+        state = self.cache.table("state", _read_state)
         if last is None or last.token != state.get("site") or not _describes(state, output):
             return None
         edits = last.body_edits(changed, self.documents)
@@ -167,11 +170,12 @@ def _build(
     started = time.perf_counter()
     folders = theme_folders(options.templates)
     output = _output_folder(options, folders)
-    last = builder.cache.table("state")
+    last = builder.cache.table("state", _read_state)
     inputs = _inputs(options, folders)
-    static = {name: path.read_bytes() for name, path in static_files(folders).items()}
+    static = {name: path.read_bytes() for name, path in static_files(folders, diagnostics).items()}
     if (
-        trust_times
+        not diagnostics
+        and trust_times
         and last.get("inputs") == inputs
         and _index_as_asked(last, reindex)
         and _unchanged(output, static, last)
@@ -180,12 +184,12 @@ def _build(
         return BuildResult(pages, 0, pages, 0, time.perf_counter() - started)
     builder.last = None
     guide = load_guide(options.content, diagnostics, options.drafts, _overrides(options), builder.documents)
-    if guide is None:
+    if guide is None or diagnostics:
         return None
     plans = plan_pages(guide, cross_index(guide))
     pdf_problem = _pdf_problem() if options.pdf else ""
     make_pdfs = options.pdf and not pdf_problem
-    bodies = builder.cache.table("bodies")
+    bodies = builder.cache.table("bodies", _text_table)
     renderer = Renderer(guide, folders, pdf=make_pdfs, bodies=bodies, environment=builder.environment)
     work = _Work.since(last, plans, Fingerprints(guide, renderer.environment, extra=f"pdf={make_pdfs}"), output)
     if work.nothing_to_do(last, reindex) and _unchanged(output, static, last):
@@ -202,7 +206,7 @@ def _build(
         summary = render_pages(renderer, searched, staging, output, options.jobs, report.part(0))
         carried, exact = _last_index(last, output, work, summary.written)
         keep_index = summary.problems or (carried and (exact or not reindex))
-        indexing = None if keep_index else stack.enter_context(Indexing(staging))
+        indexing = None if keep_index else stack.enter_context(Indexing(staging, beside=output))
         summary.add(render_pages(renderer, others, staging, output, options.jobs, report.part(len(searched))))
         if summary.problems:
             diagnostics.items.extend(summary.problems)
@@ -213,8 +217,9 @@ def _build(
         if make_pdfs:
             cards = sorted(output_file(plan.path) for plan in plans if plan.template == "card.html")
             card_pages = {name: (staging / name).read_bytes() for name in cards} | static
-            for name, data in card_pdfs(card_pages, cards, options.cache).items():
-                put_file(staging, output, name, data)
+            with scratch_folder(output, "pdf") as workspace:
+                for name, data in card_pdfs(card_pages, cards, builder.cache, workspace).items():
+                    put_file(staging, output, name, data)
         files = site_files(staging)
         token = commit_site(staging, output)
     known = bodies | summary.converted
@@ -228,20 +233,47 @@ def _build(
     return BuildResult(len(plans), len(work.changed), len(work.kept), summary.cached, seconds, pdf_problem)
 
 
+def _read_state(raw: Any) -> dict[str, Any]:
+    """The last build's state as the cache gives it back, checked field by field, its file list a set again."""
+    state = {
+        "site": raw["site"],
+        "pages": _text_table(raw["pages"]),
+        "files": set(raw["files"]),
+        "search_current": raw["search_current"],
+        "inputs": raw["inputs"],
+    }
+    texts = [state["site"], state["inputs"], *state["files"]]
+    if not all(isinstance(text, str) for text in texts) or not isinstance(state["search_current"], bool):
+        raise TypeError("not a build state")
+    return state
+
+
+def _text_table(raw: Any) -> dict[str, str]:
+    """A table of text by text, as the cache gives it back: the converted bodies, or the pages' fingerprints."""
+    if not all(isinstance(key, str) and isinstance(value, str) for key, value in raw.items()):
+        raise TypeError("not a table of text")
+    return dict(raw)
+
+
 def _inputs(options: BuildOptions, folders: list[Path]) -> str:
     """The size and time of every content and theme file, with the options and the code: if none moved, nothing did.
 
     This lets a build with nothing to do skip even reading the guide, as make
-    and ninja do; any change of a file's bytes changes its time or size.
+    and ninja do; any change of a file's bytes changes its time or size. The
+    files are those a build would list (`builder.files`), what is wrong with them included.
     """
     shaping = (options.content, options.templates, options.drafts, options.offline, options.base_url)
     digest = hashlib.blake2b(f"{CODE_STAMP}\0{shaping!r}\0{options.pdf}".encode(), digest_size=16)
-
+    problems = Diagnostics()
     for folder in (options.content, *folders):
-        for root, _, names in sorted(os.walk(folder)):
-            for name in sorted(names):
-                stat = os.stat(os.path.join(root, name))
-                digest.update(f"{root}/{name}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
+        for path in list_files(folder, folder, "", problems):
+            try:
+                stat = path.stat()
+            except OSError:  # gone since it was listed: the build that reads it will say so
+                digest.update(f"{path}\0gone\0".encode())
+                continue
+            digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
+    digest.update(repr(problems.items).encode())
     return digest.hexdigest()
 
 
@@ -276,7 +308,7 @@ class _Work:
     def since(cls, last: dict[str, Any], plans: list[PagePlan], fingerprints: Fingerprints, output: Path) -> _Work:
         pages = {output_file(plan.path): fingerprints.of(plan) for plan in plans}
         same = pages.items() & last.get("pages", {}).items() if _describes(last, output) else set()
-        kept = frozenset(name for name, _ in same if (output / name).is_file())
+        kept = frozenset(name for name, _ in same if regular_file(output / name))
         return cls(pages, kept, [plan for plan in plans if output_file(plan.path) not in kept])
 
     def nothing_to_do(self, last: dict[str, Any], reindex: bool) -> bool:

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from builder.diagnostics import Diagnostics
+from builder.files import regular_file
 from builder.model import Guide, Page
 from builder.pages import PagePlan, output_file
 from builder.render import Renderer, TemplateProblem
@@ -40,7 +41,7 @@ class LastBuild:
     token: str
     body_plans: dict[str, tuple[PagePlan, ...]]
     """The plans that show each page's body, by the page's slug."""
-    sources: dict[str, tuple[str, Page]]
+    sources: Mapping[str, tuple[str, Page]]
     """Every page, with its kind, by the absolute path of its file."""
 
     @classmethod
@@ -70,7 +71,7 @@ class LastBuild:
         edits: dict[str, Page] = {}
         for path in changed:
             known = self.sources.get(os.path.abspath(path))
-            if known is None or not os.path.isfile(path):  # a new file, or one deleted
+            if known is None or not regular_file(path):  # a new file, one deleted, or a link put in its place
                 return None
             kind, page = known
             diagnostics = Diagnostics()

@@ -25,10 +25,12 @@ import json
 import os
 import re
 import subprocess
-import tempfile
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
+from builder.lifetime import end_with_this_process
+from builder.scratch import scratch_folder
 from builder.urls import site_path
 
 __all__ = ["BUNDLE", "ENTRY", "Indexing", "SearchProblem", "indexed", "search_files"]
@@ -161,13 +163,15 @@ class Indexing:
     """Pagefind indexing the marked pages of a site in the background, from when it is made until `files()`.
 
     The pages it indexes must all be in place when it starts; other files may
-    still be written meanwhile. Leaving the `with` block stops it and removes its scratch folder.
+    still be written meanwhile. Pagefind writes its bundle into a scratch
+    folder beside `beside` (the output folder); leaving the `with` block stops
+    it and removes that folder, and Pagefind dies with this process if it is killed.
     """
 
-    def __init__(self, site: Path, yielding: bool = False) -> None:
+    def __init__(self, site: Path, beside: Path, yielding: bool = False) -> None:
         """`yielding`: run Pagefind at a low priority, so that it never slows down work someone waits for."""
-        self._scratch = tempfile.TemporaryDirectory(prefix="guide-search-")
-        self._bundle = Path(self._scratch.name) / BUNDLE
+        self._scratch = ExitStack()
+        self._bundle = self._scratch.enter_context(scratch_folder(beside, "search")) / BUNDLE
         self._process: subprocess.Popen[str] | None = None
         try:
             if wants_search(site):
@@ -175,7 +179,7 @@ class Indexing:
                 if yielding and hasattr(os, "setpriority"):
                     os.setpriority(os.PRIO_PROCESS, self._process.pid, YIELDING_NICENESS)
         except BaseException:
-            self._scratch.cleanup()
+            self._scratch.close()
             raise
 
     def __enter__(self) -> Indexing:
@@ -185,7 +189,7 @@ class Indexing:
         self.stop()
         if self._process is not None:
             self._process.wait()
-        self._scratch.cleanup()
+        self._scratch.close()
 
     def stop(self) -> None:
         """Stop Pagefind if it still runs, from any thread; `files()` then raises `SearchProblem`."""
@@ -212,7 +216,9 @@ def _start(site: Path, bundle: Path) -> subprocess.Popen[str]:
     glob = "{" + ",".join(INDEXED_PAGES) + "}"
     command = [_pagefind(), "--site", str(site), "--glob", glob, "--output-path", str(bundle), "--silent"]
     try:
-        return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        return subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, preexec_fn=end_with_this_process()
+        )
     except OSError as error:
         raise SearchProblem(f"Pagefind could not run ({error}); {INSTALL}") from error
 
@@ -222,5 +228,5 @@ def search_files(site: Path) -> dict[str, bytes]:
 
     Empty when no page is marked.
     """
-    with Indexing(site) as indexing:
+    with Indexing(site, beside=site) as indexing:
         return indexing.files()

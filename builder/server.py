@@ -17,10 +17,8 @@ import json
 import mimetypes
 import os
 import queue
-import shutil
 import socket
 import sys
-import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -33,6 +31,7 @@ import watchfiles
 
 from builder.diagnostics import Diagnostics
 from builder.pipeline import Builder, BuildOptions
+from builder.scratch import scratch_folder, sweep
 from builder.search import Indexing, SearchProblem
 from builder.theme import theme_folders
 
@@ -47,6 +46,12 @@ SEARCH_QUIET = 1.0
 """Seconds without a save before the preview indexes its site again: Pagefind would only be stopped by the next one."""
 KEEP_ALIVE = 15.0
 """Seconds between comments on an idle event stream, so a closed tab is noticed and its thread ends."""
+LISTEN_QUEUE = 1024
+"""Connections the system may hold waiting to be accepted: the standard library's 5 makes the rest of a page's
+many requests (stylesheets, scripts, images) retry after a second. The system caps it (`somaxconn`)."""
+IDLE_TIMEOUT = 10.0
+"""Seconds a connection may send nothing, or take nothing of what it is sent, before it is closed: a slow
+or silent client must not hold a thread forever. Event streams wait on their queue, not the socket."""
 
 
 class PortInUse(Exception):
@@ -102,6 +107,7 @@ class Watcher:
 
 class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = LISTEN_QUEUE
 
     def __init__(self, address: tuple[str, int], preview: PreviewServer) -> None:
         self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
@@ -142,7 +148,7 @@ class PreviewServer:
 
     @property
     def url(self) -> str:
-        host = self.httpd.server_address[0]
+        host = str(self.httpd.server_address[0])
         shown = f"[{host}]" if ":" in host else host
         return f"http://{shown}:{self.port}/"
 
@@ -272,8 +278,8 @@ class PreviewServer:
         if "%2f" in lowered or "%5c" in lowered or "\\" in raw:
             return None
         parts = unquote(raw).split("/")
-        if any(part in (".", "..") or "\0" in part or "\\" in part for part in parts):
-            return None
+        if any(part.startswith(".") or "\0" in part or "\\" in part for part in parts):
+            return None  # `..`, and hidden files: no page of a site is one, and a folder kept in a cache may hold any
         root = os.path.realpath(self.site)
         found = os.path.realpath(os.path.join(root, *(part for part in parts if part)))
         if found != root and not found.startswith(root + os.sep):
@@ -290,18 +296,20 @@ def preview_folder(cache: Path) -> Iterator[Path]:
     Moving the site kept in `cache` into the new folder at the start, and
     back at the end, makes a warm start render nothing, and still gives two
     previews of one guide at once a folder each: the second starts empty.
+    The folder is claimed as builds claim theirs (`builder.scratch`), so the
+    next preview removes it if this one is killed.
     """
-    cache.mkdir(parents=True, exist_ok=True)
-    scratch = Path(tempfile.mkdtemp(prefix="preview-", dir=cache))
-    kept, site = cache / "site", scratch / "site"
-    with contextlib.suppress(OSError):
-        kept.rename(site)
-    try:
-        yield site
-    finally:
-        with contextlib.suppress(OSError):  # another preview put its site back first, or none was built
-            site.rename(kept)
-        shutil.rmtree(scratch, ignore_errors=True)
+    kept = cache / "site"
+    sweep(kept)
+    with scratch_folder(kept, "preview") as scratch:
+        site = scratch / "site"
+        with contextlib.suppress(OSError):
+            kept.rename(site)
+        try:
+            yield site
+        finally:
+            with contextlib.suppress(OSError):  # another preview put its site back first, or none was built
+                site.rename(kept)
 
 
 def _is_loopback(host: str) -> bool:
@@ -335,6 +343,7 @@ def _inject(page: bytes) -> bytes:
 class _Handler(BaseHTTPRequestHandler):
     server: _HTTPServer
     server_version = "guide-preview"
+    timeout = IDLE_TIMEOUT
 
     def do_GET(self) -> None:
         preview = self.server.preview

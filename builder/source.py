@@ -10,6 +10,7 @@ from pathlib import Path
 from frontmatter.default_handlers import YAMLHandler
 
 from builder.diagnostics import Diagnostics
+from builder.files import CONTENT_FOLDER, contained
 from builder.yamltree import Node, parse_yaml
 
 __all__ = ["Document", "DocumentCache", "read_document", "read_text", "read_yaml_file"]
@@ -41,7 +42,12 @@ def read_text(path: Path, diagnostics: Diagnostics, data: bytes | None = None) -
 
 
 def read_yaml_file(path: Path, diagnostics: Diagnostics, what: str) -> Node | None:
-    """A whole-file YAML mapping such as site.yml (`what` names it in messages), or None after an error."""
+    """A whole-file YAML mapping such as site.yml (`what` names it in messages), or None after an error.
+
+    Such files lie at the top of the content folder; a link must stay inside it, as for every content file.
+    """
+    if not contained(path, path.parent, CONTENT_FOLDER, diagnostics):
+        return None
     if not path.is_file():
         diagnostics.error(path, 1, f"{what} is missing", "run 'guide init' to start a guide")
         return None

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from builder.diagnostics import Diagnostics
+from builder.files import THEME_FOLDER, list_files
+
 __all__ = ["default_theme", "static_files", "theme_folders"]
 
 
@@ -21,12 +24,16 @@ def theme_folders(local: Path | None) -> list[Path]:
     return folders
 
 
-def static_files(folders: list[Path]) -> dict[str, Path]:
-    """Every file under each folder's static/, keyed by its output path; earlier folders win."""
+def static_files(folders: list[Path], diagnostics: Diagnostics) -> dict[str, Path]:
+    """Every file under each folder's static/, keyed by its output path; earlier folders win.
+
+    Every file of each theme folder is listed, templates too, so that a link
+    out of it is an error before Jinja reads a template through it or a static file is copied from it.
+    """
     files: dict[str, Path] = {}
     for folder in reversed(folders):
-        static = folder / "static"
-        for path in sorted(static.rglob("*")) if static.is_dir() else ():
-            if path.is_file() and not path.name.startswith("."):
-                files["static/" + path.relative_to(static).as_posix()] = path
+        for path in list_files(folder, folder, THEME_FOLDER, diagnostics):
+            name = path.relative_to(folder).as_posix()
+            if name.startswith("static/"):
+                files[name] = path
     return files

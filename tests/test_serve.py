@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import http.client
 import os
+import selectors
 import signal
 import socket
 import subprocess
@@ -17,6 +18,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from builder import server
 from builder.cli import main
 from builder.pipeline import BuildOptions
 from builder.server import PreviewServer, Watcher
@@ -234,7 +236,7 @@ def _serve_once(guide: Path) -> dict[str, int]:
         page.request("GET", "/exercises/plank/")
         assert page.getresponse().status == 200
         page.close()
-        (scratch,) = (guide / ".guide-cache/serve").glob("preview-*")
+        (scratch,) = (guide / ".guide-cache/serve").glob(".site-preview-*")
         files = {str(path.relative_to(scratch)): path.stat().st_ino for path in scratch.rglob("*.html")}
     finally:
         process.send_signal(signal.SIGINT)
@@ -252,7 +254,7 @@ def test_serve_leaves_output_alone_and_stops_cleanly_on_ctrl_c(guide: Path) -> N
     assert "site/exercises/plank/index.html" in first
     assert [path.name for path in (guide / ".guide-cache/serve").iterdir() if path.is_dir()] == ["site"]
     assert _serve_once(guide) == first  # the last preview's site, moved back in: not one page rendered again
-    assert not list((guide / ".guide-cache/serve").glob("preview-*"))
+    assert not list((guide / ".guide-cache/serve").glob(".site-preview-*"))
     assert snapshot(guide / "output") == before
 
 
@@ -268,3 +270,55 @@ def test_stop_ends_open_event_streams(preview: PreviewServer) -> None:
         time.sleep(0.05)
     assert threading.active_count() < streams
     connection.close()
+
+
+def test_hidden_files_in_the_site_folder_are_not_served(preview: PreviewServer) -> None:
+    """A preview's folder is kept in the cache between runs, where anyone could have put anything."""
+    (preview.site / ".planted.html").write_text("<script>alert(1)</script>")
+    (preview.site / "exercises" / ".git").mkdir()
+    (preview.site / "exercises" / ".git" / "config").write_text("[core]")
+    assert _get(preview, "/.planted.html")[0] == 404
+    assert _get(preview, "/exercises/.git/config")[0] == 404
+    assert _get(preview, "/.guide-output")[0] == 404
+
+
+def test_two_hundred_requests_at_once_are_each_answered_within_half_a_second(preview: PreviewServer) -> None:
+    """All connections are made at once, as a browser and its tabs do; none may wait for the queue to drain."""
+    request = f"GET /exercises/plank/ HTTP/1.1\r\nHost: 127.0.0.1:{preview.port}\r\nConnection: close\r\n\r\n"
+    selector = selectors.DefaultSelector()
+    started = time.monotonic()
+    for _ in range(200):
+        client = socket.socket()
+        client.setblocking(False)
+        client.connect_ex(("127.0.0.1", preview.port))
+        selector.register(client, selectors.EVENT_WRITE, bytearray())
+    answered: list[float] = []
+    while len(answered) < 200 and time.monotonic() - started < 5:
+        for key, events in selector.select(timeout=0.1):
+            client = key.fileobj
+            assert isinstance(client, socket.socket)
+            if events & selectors.EVENT_WRITE:
+                client.sendall(request.encode())
+                selector.modify(client, selectors.EVENT_READ, key.data)
+                continue
+            chunk = client.recv(65536)
+            key.data.extend(chunk)
+            if not chunk:
+                assert key.data.startswith(b"HTTP/1.0 200 ")
+                answered.append(time.monotonic() - started)
+                selector.unregister(client)
+                client.close()
+    selector.close()
+    assert len(answered) == 200
+    assert max(answered) < 0.5, f"slowest answer after {max(answered):.2f} s"
+
+
+def test_a_silent_client_is_let_go(preview: PreviewServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert server._Handler.timeout == server.IDLE_TIMEOUT == 10
+    monkeypatch.setattr(server._Handler, "timeout", 0.3)  # the same, sooner
+    with socket.create_connection(("127.0.0.1", preview.port), timeout=5) as silent:
+        silent.sendall(b"GET /exercises/plank/ HTTP/1.1\r\n")  # and never the rest
+        started = time.monotonic()
+        assert silent.recv(1024) == b""  # closed by the server
+        assert time.monotonic() - started < 2
+    assert _get(preview, "/exercises/plank/")[0] == 200
