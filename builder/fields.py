@@ -25,8 +25,12 @@ SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 def slug_hint(text: str) -> str:
+    """The slug `text` comes closest to, as a hint; nothing when it has no letter or digit to make one from.
+
+    Every message it goes with already says what a slug is made of, so there is nothing more to say then.
+    """
     suggestion = slugify(text)
-    return f"did you mean '{suggestion}'?" if suggestion else "use lowercase letters, digits and hyphens"
+    return f"did you mean '{suggestion}'?" if suggestion else ""
 
 
 class Fields:
@@ -67,7 +71,17 @@ class Fields:
         return entry.value
 
     def _expect(self, key: str, node: Node, expected: str, hint: str = "") -> None:
-        self.error(node.line, f"'{key}' must be {expected}, found {node.describe()}", hint)
+        self.error(node.line, f"{self._name(key, node)} must be {expected}, found {node.describe()}", hint)
+
+    def _name(self, key: str, node: Node) -> str:
+        """How a message names `node`: the key when it is the key's value, else one item of the key's list.
+
+        A list's items are read with the same calls as single values, here and
+        in the routine reader, so the node itself tells which it is; a scalar
+        given where a list belongs is the key's value and is named as the key.
+        """
+        entry = self.entries.get(key)
+        return f"'{key}'" if entry is not None and entry.value is node else f"an item of '{key}'"
 
     def text(self, key: str, required: bool = False, max_length: int | None = None, default: str = "") -> str:
         node = self._get(key, required)
@@ -83,10 +97,11 @@ class Fields:
             return None
         value = str(node.value).strip()
         if not value:
-            self.error(node.line, f"'{key}' is empty")
+            self.error(node.line, f"{self._name(key, node)} is empty")
             return None
         if max_length is not None and len(value) > max_length:
-            self.error(node.line, f"'{key}' is {len(value)} characters long, more than {max_length}", "shorten it")
+            message = f"{self._name(key, node)} is {len(value)} characters long, more than {max_length}"
+            self.error(node.line, message, "shorten it")
             return None
         return value
 
@@ -103,10 +118,10 @@ class Fields:
         node = self._get(key, False)
         if node is None:
             return default
-        if node.kind != "whole number":
+        value = node.value
+        if node.kind != "whole number" or not isinstance(value, int):
             self._expect(key, node, "a whole number")
             return default
-        value = int(node.value)  # type: ignore[call-overload]
         if not low <= value <= high:
             self.error(node.line, f"'{key}' must be from {low} to {high}, not {value}")
             return default

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import yaml
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 from builder.diagnostics import Diagnostics
 from builder.dose import Dose, Span, format_dose, format_estimate
 from builder.validate import load_guide
-from tests.conftest import BASE_GUIDE
+from tests.conftest import BASE_GUIDE, Run
 
 
 def load(content: Path, drafts: bool = False):
@@ -60,6 +61,26 @@ def test_a_draft_may_link_to_a_draft(guide: Path) -> None:
         path.write_text(path.read_text().replace("title:", "draft: true\ntitle:"))
     guide_model = load(guide / "content")
     assert (guide_model.exercises, guide_model.routines, guide_model.articles) == ({}, {}, {})
+
+
+def test_a_taxonomy_of_five_thousand_muscles_is_loaded(guide: Path) -> None:
+    path = guide / "content/taxonomy.yml"
+    muscles = "".join(f"  - id: muscle-{n}\n    name: Muscle {n}\n    region: core\n" for n in range(5_000))
+    path.write_text(path.read_text().replace("equipment:\n", muscles + "equipment:\n"))
+    assert len(load(guide / "content").taxonomy.muscles) == 5_005
+
+
+def test_a_routine_of_ten_thousand_items_gets_one_message_about_its_card(
+    guide: Path, run_guide: Callable[..., Run]
+) -> None:
+    items = "".join(f"  - {('plank', 'bird-dog')[n % 2]}\n" for n in range(10_000))
+    routine = f"---\ntitle: Long\nexercises:\n{items}---\nEvery exercise, again and again.\n"
+    (guide / "content/routines/long.md").write_text(routine)
+    result = run_guide("check")
+    assert result.err_lines == [
+        "content/routines/long.md:3: routine too long for its card size 'a6'; split it into shorter routines",
+        "guide: 1 error",
+    ]
 
 
 _TITLE = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zl", "Zp")), min_size=1, max_size=80)
