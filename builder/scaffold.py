@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 from slugify import slugify
 
+from builder.cache import CACHE_FOLDER
 from builder.diagnostics import Diagnostics
 from builder.discovery import KINDS
 from builder.settings import SETTINGS_FILE
 from builder.taxonomy import TAXONOMY_FILE, load_taxonomy
 
-__all__ = ["PAGE_KINDS", "ScaffoldError", "init_guide", "new_page"]
+__all__ = ["PAGE_KINDS", "ScaffoldError", "ignore_built_files", "init_guide", "new_page"]
 
 PAGE_KINDS = {kind: folder for folder, kind in KINDS.items()}
 _STARTER_PAGES = (("exercise", "First exercise"), ("routine", "First routine"), ("article", "Welcome"))
@@ -25,6 +27,10 @@ _TEMPLATES = jinja2.Environment(
     autoescape=False,
 )
 _TEMPLATES.filters["quote"] = json.dumps  # a JSON string is a YAML double-quoted scalar
+IGNORED = ("/output/", f"{CACHE_FOLDER}/")
+"""What a guide's repository should never hold: the built site, and the cache (which holds nothing
+anyone else could use: it is signed with a key of this user's, see `builder.cache`)."""
+_IGNORED_HEADING = "# made by guide build and guide serve; never commit them"
 
 
 class ScaffoldError(Exception):
@@ -84,7 +90,32 @@ def init_guide(content: Path, title: str, diagnostics: Diagnostics) -> list[Path
         path.write_text(_render(name, title=title), encoding="utf-8")
         written.append(path)
     for kind, page_title in _STARTER_PAGES:
-        path = new_page(content, kind, page_title, diagnostics)
-        if path is not None:
-            written.append(path)
+        page = new_page(content, kind, page_title, diagnostics)
+        if page is not None:
+            written.append(page)
     return written
+
+
+@dataclass(frozen=True)
+class Ignored:
+    path: Path
+    new: bool
+    """Whether the file was written anew, rather than lines added to one there."""
+
+
+def ignore_built_files(folder: Path) -> Ignored | None:
+    """A `.gitignore` in `folder` naming the output and cache folders, so neither is committed by accident.
+
+    An existing one keeps every line and gets only the ones it lacks; None when it has them all.
+    """
+    path = folder / ".gitignore"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        text = ""
+    missing = [line for line in IGNORED if line not in text.splitlines()]
+    if not missing:
+        return None
+    separator = "" if not text or text.endswith("\n\n") else "\n" if text.endswith("\n") else "\n\n"
+    path.write_text(text + separator + "\n".join([_IGNORED_HEADING, *missing]) + "\n", encoding="utf-8")
+    return Ignored(path, new=not text)

@@ -12,7 +12,7 @@ import pytest
 
 from builder.diagnostics import Diagnostics
 from builder.dose import format_dose
-from builder.scaffold import new_page
+from builder.scaffold import ignore_built_files, new_page
 from builder.validate import load_guide
 from tests.conftest import Run, snapshot
 
@@ -143,6 +143,7 @@ def test_init_starts_a_guide_that_passes_check(
         str(path.relative_to(tmp_path)) for path in (tmp_path / "running-club").rglob("*") if path.is_file()
     )
     assert written == [
+        "running-club/.gitignore",
         "running-club/content/articles/welcome.md",
         "running-club/content/exercises/first-exercise.md",
         "running-club/content/routines/first-routine.md",
@@ -150,9 +151,27 @@ def test_init_starts_a_guide_that_passes_check(
         "running-club/content/taxonomy.yml",
     ]
     assert 'title: "Running club"' in (tmp_path / "running-club/content/site.yml").read_text(encoding="utf-8")
+    assert (tmp_path / "running-club/.gitignore").read_text() == (
+        "# made by guide build and guide serve; never commit them\n/output/\n.guide-cache/\n"
+    )
+    assert "wrote running-club/.gitignore\n" in result.out
     monkeypatch.chdir(tmp_path / "running-club")
     checked = run_guide("check")
     assert (checked.code, checked.out) == (0, "content: 1 exercise, 1 routine, 1 article; no errors\n")
+
+
+def test_init_adds_what_an_existing_gitignore_lacks(
+    tmp_path: Path, run_guide: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".gitignore").write_text("node_modules/\n/output/\n", encoding="utf-8")
+    result = run_guide("init")
+    assert result.code == 0
+    assert "added the output and cache folders to .gitignore\n" in result.out
+    assert (tmp_path / ".gitignore").read_text() == (
+        "node_modules/\n/output/\n\n# made by guide build and guide serve; never commit them\n.guide-cache/\n"
+    )
+    assert ignore_built_files(tmp_path) is None  # every line there: nothing written
 
 
 def test_init_refuses_to_overwrite(
