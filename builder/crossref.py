@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 from builder.model import Article, Exercise, Guide, Page, Routine, RoutineItem
 
 __all__ = ["CrossIndex", "cross_index"]
+
+_Titled = TypeVar("_Titled", Exercise, Routine)
+_Item = TypeVar("_Item")
 
 
 @dataclass(frozen=True)
@@ -31,7 +36,7 @@ class CrossIndex:
         return tuple(r for r in self.routines if any(item.exercise in slugs for item in r.items))
 
 
-def _by_title(pages: dict) -> tuple:
+def _by_title(pages: Mapping[str, _Titled]) -> tuple[_Titled, ...]:
     return tuple(sorted(pages.values(), key=lambda page: (page.title.casefold(), page.slug)))
 
 
@@ -39,21 +44,21 @@ def cross_index(guide: Guide) -> CrossIndex:
     exercises = _by_title(guide.exercises)
     routines = _by_title(guide.routines)
     articles = tuple(sorted(guide.articles.values(), key=lambda a: (a.date, a.slug), reverse=True))
-    primary: defaultdict[str, list] = defaultdict(list)
-    secondary: defaultdict[str, list] = defaultdict(list)
-    regions: defaultdict[str, list] = defaultdict(list)
-    equipment: defaultdict[str, list] = defaultdict(list)
-    tagged: defaultdict[str, list] = defaultdict(list)
-    uses: defaultdict[str, list] = defaultdict(list)
-    mentions: defaultdict[str, list] = defaultdict(list)
+    primary: defaultdict[str, list[Exercise]] = defaultdict(list)
+    secondary: defaultdict[str, list[Exercise]] = defaultdict(list)
+    regions: defaultdict[str, list[Exercise]] = defaultdict(list)
+    equipment: defaultdict[str, list[Exercise]] = defaultdict(list)
+    tagged: defaultdict[str, list[Page]] = defaultdict(list)
+    uses: defaultdict[str, list[tuple[Routine, RoutineItem]]] = defaultdict(list)
+    mentions: defaultdict[str, list[Page]] = defaultdict(list)
     for exercise in exercises:
         for muscle in exercise.primary:
             primary[muscle].append(exercise)
         for muscle in exercise.secondary:
             secondary[muscle].append(exercise)
         regions[exercise.region].append(exercise)
-        for item in exercise.equipment:
-            equipment[item].append(exercise)
+        for kind in exercise.equipment:
+            equipment[kind].append(exercise)
     for routine in routines:
         for item in routine.items:
             uses[item.exercise].append((routine, item))
@@ -63,7 +68,7 @@ def cross_index(guide: Guide) -> CrossIndex:
         for slug in page.links:
             mentions[slug].append(page)
 
-    def freeze(lists: defaultdict[str, list]) -> dict[str, tuple]:
+    def freeze(lists: defaultdict[str, list[_Item]]) -> dict[str, tuple[_Item, ...]]:
         return {key: tuple(values) for key, values in lists.items()}
 
     return CrossIndex(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from types import TracebackType
 
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
 __all__ = ["ProgressBar"]
 
@@ -20,7 +20,7 @@ class ProgressBar:
         self.enabled = enabled
         self.started = time.monotonic()
         self.bar: Progress | None = None
-        self.task = 0
+        self.task = TaskID(0)
 
     def __enter__(self) -> ProgressBar:
         return self
