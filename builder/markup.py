@@ -11,23 +11,27 @@ from __future__ import annotations
 
 import hashlib
 import html
+import json
 import re
 from collections.abc import Callable
 
 import markdown
 import nh3
+from markdown.preprocessors import Preprocessor
 
 from builder.links import Link, find_links
 
-__all__ = ["EXTENSIONS", "BodyConverter"]
+__all__ = ["EXTENSIONS", "BodyConverter", "MarkdownTooDeep"]
 
 EXTENSIONS = ("extra", "toc", "sane_lists")
-_PLACEHOLDER = "GUIDE-DOSE-BOX-{}"
-_PLACEHOLDER_PARAGRAPH = re.compile(r"<p>GUIDE-DOSE-BOX-(\d+)</p>")
 _ATTRIBUTES = {tag: set(names) for tag, names in nh3.ALLOWED_ATTRIBUTES.items()}
 _ATTRIBUTES["*"] = {"id", "class", "title", "lang", "dir"}
 _ATTRIBUTES["th"] = _ATTRIBUTES["th"] | {"style"}
 _ATTRIBUTES["td"] = _ATTRIBUTES["td"] | {"style"}
+
+
+class MarkdownTooDeep(Exception):
+    """A body nested so deeply that Python-Markdown's recursive parser ran out of stack."""
 
 
 def _clean(fragment: str) -> str:
@@ -42,11 +46,43 @@ def _clean(fragment: str) -> str:
     )
 
 
+def _marker_stem(body: str) -> str:
+    """The stem of the markers that stand in for a body's links and dose boxes until they are written in.
+
+    It is derived from the body itself: text that reproduced it would have to
+    contain its own digest. A stem merely absent from the body is not enough,
+    since Markdown and nh3 turn `\\-`, `&#71;`, comments and stripped tags into
+    plain text that could spell it. Upper case, as heading ids are lower case.
+    """
+    return "GUIDE" + hashlib.blake2b(body.encode(), digest_size=10).hexdigest().upper()
+
+
+class _StashLinks(Preprocessor):
+    """Hands each link's finished `<a>` to Markdown as raw HTML, in place of its marker.
+
+    Written into the source as HTML, each anchor would be two inline matches,
+    and Markdown copies the rest of the paragraph after every match, so a
+    paragraph of many links would take quadratic time. Stashed, an anchor is never
+    parsed: its label stays plain text, even a `|` in a table.
+    """
+
+    def __init__(self, md: markdown.Markdown) -> None:
+        super().__init__(md)
+        self.marker = re.compile("(?!)")  # matches nothing until a body is converted
+        self.anchors: list[str] = []
+
+    def run(self, lines: list[str]) -> list[str]:
+        def stash(match: re.Match[str]) -> str:
+            return self.md.htmlStash.store(self.anchors[int(match.group(1))])
+
+        return [self.marker.sub(stash, line) for line in lines]
+
+
 class BodyConverter:
     """Converts bodies with one reused Markdown instance (it is costly to build), never the same source twice.
 
-    `cache` maps a digest of the Markdown, with its links already written in,
-    to its HTML; the build cache keeps it between builds.
+    `cache` maps a digest of the Markdown and the anchors of its links to its
+    HTML; the build cache keeps it between builds.
     """
 
     def __init__(self, trusted_html: bool, cache: dict[str, str] | None = None) -> None:
@@ -56,36 +92,51 @@ class BodyConverter:
         self.hits = 0
 
         self._markdown = markdown.Markdown(extensions=list(EXTENSIONS), output_format="html")
+        self._links = _StashLinks(self._markdown)
+        # After whitespace is normalised (30) and before raw HTML blocks are taken out (20), which may hold links.
+        self._markdown.preprocessors.register(self._links, "guide_links", 25)
 
     def convert(self, body: str, link_html: Callable[[Link], str], dose_box_html: Callable[[str], str]) -> str:
-        """HTML for a body: `link_html` writes each `[[link]]`, `dose_box_html` each `[[dose:slug]]` block."""
+        """HTML for a body: `link_html` writes each `[[link]]`, `dose_box_html` each `[[dose:slug]]` block.
+
+        Raises `MarkdownTooDeep` when the body nests beyond what Markdown can parse.
+        """
+        stem = _marker_stem(body)
+        anchors: list[str] = []
         boxes: list[str] = []
         pieces: list[str] = []
         position = 0
         for link in find_links(body, 1):
             pieces.append(body[position : link.start])
             if link.is_dose_box:
-                pieces.append("\n\n" + _PLACEHOLDER.format(len(boxes)) + "\n\n")
+                pieces.append(f"\n\n{stem}D{len(boxes)}X\n\n")
                 boxes.append(link.slug)
             else:
-                pieces.append(link_html(link))
+                pieces.append(f"{stem}L{len(anchors)}X")
+                anchors.append(link_html(link))
             position = link.end
         pieces.append(body[position:])
         source = "".join(pieces)
-        key = hashlib.blake2b(f"{self.trusted_html}\0{source}".encode(), digest_size=20).hexdigest()
+        key = hashlib.blake2b(json.dumps([self.trusted_html, source, anchors]).encode(), digest_size=20).hexdigest()
         self.used.add(key)
         converted = self.cache.get(key)
 
         if converted is None:
-            converted = self._convert(source)
+            converted = self._convert(source, re.compile(stem + r"L(\d+)X"), anchors)
             self.cache[key] = converted
         else:
             self.hits += 1
-        return _PLACEHOLDER_PARAGRAPH.sub(lambda match: dose_box_html(boxes[int(match.group(1))]), converted)
+        # A box inside raw HTML is no paragraph of its own; it is written in all the same rather than shown as a marker.
+        placed = re.compile(f"<p>{stem}D(\\d+)X</p>|{stem}D(\\d+)X")
+        return placed.sub(lambda match: dose_box_html(boxes[int(match.group(1) or match.group(2))]), converted)
 
-    def _convert(self, source: str) -> str:
+    def _convert(self, source: str, marker: re.Pattern[str], anchors: list[str]) -> str:
         self._markdown.reset()
-        converted = self._markdown.convert(source)
+        self._links.marker, self._links.anchors = marker, anchors
+        try:
+            converted = self._markdown.convert(source)
+        except RecursionError as error:
+            raise MarkdownTooDeep(str(error)) from error
         return converted if self.trusted_html else _clean(converted)
 
 

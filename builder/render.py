@@ -15,7 +15,7 @@ from builder.cards import CARD_SIZES, qr_svg, tick_count
 from builder.diagnostics import Diagnostic, shown_path
 from builder.dose import format_dose, format_estimate
 from builder.links import Link
-from builder.markup import BodyConverter, anchor
+from builder.markup import BodyConverter, MarkdownTooDeep, anchor
 from builder.model import Article, Exercise, Guide, Page, Routine
 from builder.pages import PagePlan
 from builder.urls import absolute_url, relative_url, site_path
@@ -172,7 +172,14 @@ class Renderer:
             template = self.environment.get_template("partials/dose-box.html")
             return template.render(exercise=self.guide.exercises[slug], page_path=page_path)
 
-        return self.converter.convert(page.body, link_html, dose_box_html)
+        try:
+            return self.converter.convert(page.body, link_html, dose_box_html)
+        except MarkdownTooDeep as error:
+            # The body begins on the front matter's closing line; point at the first line of its text instead.
+            line = page.body_line + len(page.body) - len(page.body.lstrip("\n"))
+            message = "the body nests too deeply for Markdown to convert"
+            hint = "flatten its lists, quotes, emphasis or HTML blocks"
+            raise TemplateProblem(Diagnostic(str(page.path), line, message, hint)) from error
 
     def _locate(self, error: jinja2.TemplateError, template: str) -> Diagnostic:
         """The template file and line a render error came from, read off the traceback Jinja rewrites."""

@@ -11,6 +11,7 @@ import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 from builder.cards import CARD_SIZES, card_layout, larger_sizes
 from builder.diagnostics import Diagnostics, did_you_mean
@@ -30,12 +31,15 @@ from builder.model import (
     Settings,
     Taxonomy,
 )
+from builder.nesting import MAX_DEPTH, too_deep
 from builder.settings import load_settings
 from builder.source import Document, DocumentCache
 from builder.taxonomy import load_taxonomy
 from builder.yamltree import Node
 
 __all__ = ["load_guide", "reread_page"]
+
+_Page = TypeVar("_Page", Exercise, Routine, Article)
 
 _PAGE_KEYS = ("title", "summary", "tags", "draft")
 _EXERCISE_KEYS = (*_PAGE_KEYS, "region", "muscles", "equipment", "level", "prescription", "cues", "related")
@@ -67,7 +71,11 @@ class _Loader:
         self.routines: dict[str, Routine] = {}
         self.articles: dict[str, Article] = {}
         self.readers = {"exercise": self.exercise, "routine": self.routine, "article": self.article}
-        self.pages: dict[str, dict] = {"exercise": self.exercises, "routine": self.routines, "article": self.articles}
+        self.pages: dict[str, Mapping[str, Page]] = {
+            "exercise": self.exercises,
+            "routine": self.routines,
+            "article": self.articles,
+        }
 
     def error(self, path: Path, line: int, message: str, hint: str = "") -> None:
         self.diagnostics.error(path, line, message, hint)
@@ -89,6 +97,11 @@ class _Loader:
             if link.slug in self.kinds:
                 self.refer(fields, link.line, link.slug)
             links.append(link.slug)
+        deep = too_deep(document.body)
+        if deep is not None:
+            message = f"the body nests more than {MAX_DEPTH} levels deep"
+            hint = "flatten the lists, quotes, emphasis or HTML blocks nested here"
+            self.error(document.path, document.body_line + deep, message, hint)
         return {
             "slug": source.slug,
             "path": source.path,
@@ -283,7 +296,7 @@ def load_guide(
     content: Path,
     diagnostics: Diagnostics,
     drafts: bool = False,
-    overrides: Mapping[str, object] | None = None,
+    overrides: Mapping[str, Any] | None = None,
     documents: DocumentCache | None = None,
 ) -> Guide | None:
     """The whole guide, or None when anything is wrong; `diagnostics` then says what.
@@ -308,7 +321,7 @@ def load_guide(
     if diagnostics:
         return None
 
-    def published(pages: dict) -> dict:
+    def published(pages: dict[str, _Page]) -> dict[str, _Page]:
         return {slug: page for slug, page in pages.items() if drafts or not page.draft}
 
     return Guide(

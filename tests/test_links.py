@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import time
+from pathlib import Path
+
 import pytest
 
+from builder.diagnostics import Diagnostics
 from builder.links import find_links
+from builder.validate import load_guide
 
 BODY = """
 Start with the [[plank]] and [[bird-dog|the bird dog]].
@@ -60,3 +65,30 @@ def test_code_span_across_a_line_break_but_not_a_paragraph() -> None:
 
 def test_an_unclosed_fence_hides_the_rest() -> None:
     assert find_links("```\n[[a]]\n", 1) == []
+
+
+def test_lines_stay_right_over_many_links() -> None:
+    body = "".join(f"line {number} [[a]] [[b]]\n\n" for number in range(1_000))
+    assert [link.line for link in find_links(body, 5)] == [5 + 2 * (n // 2) for n in range(2_000)]
+
+
+def test_code_spans_that_never_close_are_masked_in_linear_time() -> None:
+    """Every run of backticks a different length: each opener used to search the whole paragraph for its closer."""
+    body = " ".join("`" * length for length in range(1, 1_000)) + " [[after]]"
+    started = time.perf_counter()
+    assert [link.target for link in find_links(body, 1)] == ["after"]
+    assert time.perf_counter() - started < 0.5
+
+
+def test_a_body_of_fifty_thousand_links_loads_in_under_a_second(guide: Path) -> None:
+    path = guide / "content/exercises/plank.md"
+    links = "\n".join(f"Step {number}: see [[bird-dog]], not `[[code]]`." for number in range(50_000))
+    path.write_text(path.read_text(encoding="utf-8") + links + "\n", encoding="utf-8")
+    diagnostics = Diagnostics()
+    started = time.perf_counter()
+    loaded = load_guide(guide / "content", diagnostics)
+    elapsed = time.perf_counter() - started
+    assert not diagnostics, diagnostics.sorted()[:3]
+    assert loaded is not None
+    assert loaded.exercises["plank"].links == ("bird-dog",)
+    assert elapsed < 1, elapsed
