@@ -95,15 +95,18 @@ def site_files(folder: Path) -> set[str]:
     A symbolic link is not counted, so a site where one stands in place of a
     file no longer looks like the site the last build left, and is built again.
     """
-    found = set()
-    for root, folders, names in os.walk(folder):
-        relative = os.path.relpath(root, folder)
-        if relative == ".":
-            folders[:] = [name for name in folders if not _kept(name)]
-            names = [name for name in names if not _kept(name)]
-        for name in names:
-            if regular_file(Path(root, name)):
-                found.add(name if relative == "." else f"{relative}/{name}")
+    found: set[str] = set()
+    waiting = [("", folder)]
+    while waiting:
+        prefix, path = waiting.pop()
+        with os.scandir(path) as entries:
+            for entry in entries:
+                if not prefix and _kept(entry.name):
+                    continue
+                if entry.is_file(follow_symlinks=False):
+                    found.add(prefix + entry.name)
+                elif entry.is_dir(follow_symlinks=False):
+                    waiting.append((f"{prefix}{entry.name}/", Path(entry.path)))
     return found
 
 
