@@ -270,5 +270,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"guide: {error}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt as interrupt:
-        print("guide: terminated" if isinstance(interrupt, Terminated) else "guide: interrupted", file=sys.stderr)
-        return 128 + (signal.SIGTERM if isinstance(interrupt, Terminated) else signal.SIGINT)
+        terminated = isinstance(interrupt, Terminated)
+        print("guide: terminated" if terminated else "guide: interrupted", file=sys.stderr)
+        return 128 + (signal.SIGTERM if terminated else signal.SIGINT)

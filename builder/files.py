@@ -18,7 +18,7 @@ from pathlib import Path
 
 from builder.diagnostics import Diagnostics, shown_path
 
-__all__ = ["CONTENT_FOLDER", "THEME_FOLDER", "contained", "list_files", "regular_file"]
+__all__ = ["CONTENT_FOLDER", "THEME_FOLDER", "contained", "list_files", "regular_file", "within"]
 
 CONTENT_FOLDER = "the content folder"
 THEME_FOLDER = "its theme folder"
@@ -33,7 +33,9 @@ def regular_file(path: Path | str) -> bool:
         return False
 
 
-def _within(inner: str, outer: str) -> bool:
+def within(inner: Path | str, outer: Path | str) -> bool:
+    """Whether resolved path `inner` is `outer` or below it, by whole components (`/a/docs` is not in `/a/docs-src`)."""
+    inner, outer = str(inner), str(outer)
     return inner == outer or inner.startswith(outer.rstrip(os.sep) + os.sep)
 
 
@@ -48,7 +50,7 @@ def contained(path: Path, root: Path, what: str, diagnostics: Diagnostics) -> bo
     if not os.path.exists(target):
         diagnostics.error(shown_path(path), 1, f"a symbolic link to a missing file ({shown_path(target)})", "remove it")
         return False
-    if not _within(target, os.path.realpath(root)):
+    if not within(target, os.path.realpath(root)):
         message = f"a symbolic link to {shown_path(target)}, outside {what}"
         diagnostics.error(
             shown_path(path), 1, message, "copy the file into the guide instead; links are followed only inside it"
@@ -89,7 +91,7 @@ def _walk(
             diagnostics.error(shown_path(path), 1, "not a file or a folder (a device, pipe or socket)", "remove it")
             continue
         real = os.path.realpath(path)
-        if entry.is_symlink() and any(_within(listed, real) for listed in stack):
+        if entry.is_symlink() and any(within(listed, real) for listed in stack):
             message = f"a symbolic link to a folder that holds it ({shown_path(real)}), so its files would never end"
             diagnostics.error(shown_path(path), 1, message, "remove it")
             continue

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from builder.diagnostics import shown_path
-from builder.files import regular_file
+from builder.files import within
 from builder.scratch import MARKER, MARKER_TEXT, folder_mode, scratch_folder, signals_held, sweep
 
 __all__ = [
@@ -45,16 +45,11 @@ def _kept(name: str) -> bool:
     return name.startswith(".") or name == "CNAME"
 
 
-def _within(inner: Path, outer: Path) -> bool:
-    """Whether `inner` is `outer` or below it, by whole path components (`/a/docs` is not in `/a/docs-src`)."""
-    return inner == outer or outer in inner.parents
-
-
 def check_output_folder(output: Path, protected: Iterable[tuple[str, Path]]) -> Path:
     """The resolved output folder, or a refusal naming what it would have replaced."""
     target = output.resolve()
     for name, folder in protected:
-        if _within(folder.resolve(), target):
+        if within(folder.resolve(), target):
             raise OutputRefused(
                 f"the output folder {output} is or contains the {name} ({shown_path(folder)}); choose another --output"
             )
@@ -79,7 +74,8 @@ def put_file(staging: Path, output: Path, name: str, data: bytes) -> bool:
     destination.parent.mkdir(parents=True, exist_ok=True)
     previous = output / name
     try:
-        same = regular_file(previous) and previous.stat().st_size == len(data) and previous.read_bytes() == data
+        found = os.lstat(previous)  # a symbolic link is never the same: it is replaced by a real file
+        same = stat.S_ISREG(found.st_mode) and found.st_size == len(data) and previous.read_bytes() == data
     except OSError:
         same = False
     if same:
@@ -158,11 +154,16 @@ def replace_file(output: Path, name: str, data: bytes) -> None:
     new site would cost more than the page; readers see the old file or the new one, never half of one.
     """
     destination = output / name
-    mode = folder_mode() & 0o666
-    if regular_file(destination):
+    try:
+        found = os.lstat(destination)
+    except OSError:
+        found = None
+    if found is not None and stat.S_ISREG(found.st_mode):
         if destination.read_bytes() == data:
             return
-        mode = stat.S_IMODE(destination.stat().st_mode)
+        mode = stat.S_IMODE(found.st_mode)
+    else:
+        mode = folder_mode() & 0o666
     destination.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{destination.name}-", dir=destination.parent)
     with os.fdopen(handle, "wb") as file:

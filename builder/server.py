@@ -30,6 +30,7 @@ from urllib.parse import unquote, urlsplit
 import watchfiles
 
 from builder.diagnostics import Diagnostics
+from builder.files import within
 from builder.pipeline import Builder, BuildOptions
 from builder.scratch import scratch_folder, sweep
 from builder.search import Indexing, SearchProblem
@@ -282,7 +283,7 @@ class PreviewServer:
             return None  # `..`, and hidden files: no page of a site is one, and a folder kept in a cache may hold any
         root = os.path.realpath(self.site)
         found = os.path.realpath(os.path.join(root, *(part for part in parts if part)))
-        if found != root and not found.startswith(root + os.sep):
+        if not within(found, root):
             return None
         if os.path.isdir(found):
             found = os.path.join(found, "index.html")
