@@ -60,6 +60,9 @@ _WRAP_LOSS = 5  # characters a wrapped line leaves unused at its end, on average
 _COLUMN_GAP = 5.0  # mm
 _TICK = 1.35  # one tick box and its gap, in ems
 _ITEM_PADDING = 0.85  # ems above and below an item, and its rule
+_IMAGE_WIDTH = 4.2  # a card's picture of an item, in ems: its width, height and the gap before the text
+_IMAGE_HEIGHT = 3.15
+_IMAGE_GAP = 0.6
 
 
 def tick_count(item: RoutineItem) -> int:
@@ -73,8 +76,12 @@ def _lines(characters: int, per_line: float) -> int:
     return math.ceil(characters / (per_line - _WRAP_LOSS))
 
 
-def _item_height(item: RoutineItem, exercise: Exercise, font_pt: float, column_width: float) -> float:
+def _item_height(item: RoutineItem, exercise: Exercise, font_pt: float, column_width: float, images: bool) -> float:
+    """The height of an item in millimetres; with `images`, its text runs beside the exercise's picture."""
     em = font_pt * _PT
+    pictured = images and exercise.main_image is not None
+    if pictured:
+        column_width -= (_IMAGE_WIDTH + _IMAGE_GAP) * em
     bold_per_line = column_width / (em * _BOLD_CHAR)
     cue_per_line = column_width / (em * _CUE_SIZE * _CHAR)
     ticks_per_row = max(1, int(column_width / (em * _TICK)))
@@ -86,8 +93,8 @@ def _item_height(item: RoutineItem, exercise: Exercise, font_pt: float, column_w
 
     if cues:
         height += _lines(cues, cue_per_line) * _LINE * _CUE_SIZE
-    height += math.ceil(tick_count(item) / ticks_per_row) * _TICK + _ITEM_PADDING
-    return height * em
+    height += math.ceil(tick_count(item) / ticks_per_row) * _TICK
+    return (max(height, _IMAGE_HEIGHT if pictured else 0) + _ITEM_PADDING) * em
 
 
 def _header_height(title: str, frequency: str, size: CardSize, font_pt: float, with_qr: bool) -> float:
@@ -107,14 +114,18 @@ def card_layout(
     exercises: dict[str, Exercise],
     size: CardSize,
     with_qr: bool,
+    images: bool = False,
 ) -> CardLayout | None:
-    """The layout with the largest type that fits one page (one column before two), or None when none does."""
+    """The layout with the largest type that fits one page (one column before two), or None when none does.
+
+    With `images`, each item whose exercise has a main image shows it small beside its text.
+    """
     for font_pt in FONT_STEPS:
         em = font_pt * _PT
         room = size.height - 2 * size.margin - _header_height(title, frequency, size, font_pt, with_qr) - 1.6 * em
         for columns in range(1, size.max_columns + 1):
             column_width = (size.width - 2 * size.margin - (columns - 1) * _COLUMN_GAP) / columns
-            heights = [_item_height(item, exercises[item.exercise], font_pt, column_width) for item in items]
+            heights = [_item_height(item, exercises[item.exercise], font_pt, column_width, images) for item in items]
             placed = _fill_columns(heights, room, columns)
             if placed is not None:
                 return CardLayout(font_pt, placed)

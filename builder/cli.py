@@ -18,6 +18,7 @@ from builder.cache import CACHE_FOLDER
 from builder.diagnostics import Diagnostics
 from builder.output import OutputRefused
 from builder.pipeline import BuildOptions, build
+from builder.probe import Probe
 from builder.progress import ProgressBar
 from builder.scaffold import PAGE_KINDS, ScaffoldError, ignore_built_files, init_guide, new_page
 from builder.search import SearchProblem
@@ -85,7 +86,7 @@ def _content_folder(arguments: argparse.Namespace) -> Path:
 
 def _check(arguments: argparse.Namespace) -> int:
     diagnostics = Diagnostics()
-    guide = load_guide(_content_folder(arguments), diagnostics, drafts=arguments.drafts)
+    guide = load_guide(_content_folder(arguments), diagnostics, drafts=arguments.drafts, probe=Probe(thorough=True))
     if guide is None:
         return _report(diagnostics)
     counts = ", ".join(_count(len(pages), kind) for kind, pages in guide.pages_by_kind().items())
@@ -138,10 +139,13 @@ def _build(arguments: argparse.Namespace) -> int:
         result = build(options, diagnostics, progress.update)
     if result is None:
         return _report(diagnostics)
+    made = f"; {_count(result.made, 'picture')} made" if result.made else ""
     print(
         f"built {_count(result.pages, 'page')} in {result.seconds:.1f} s "
-        f"({result.rendered} rendered, {result.unchanged} unchanged, {result.cached} cached)"
+        f"({result.rendered} rendered, {result.unchanged} unchanged, {result.cached} cached{made})"
     )
+    if result.note:
+        print(f"note: {result.note}")
     if not options.offline:
         print(f"view it: python3 -m http.server --directory {arguments.output}  (then open http://127.0.0.1:8000/)")
     if result.pdf_problem:

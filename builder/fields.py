@@ -133,12 +133,18 @@ class Fields:
         if node is None:
             return default or ""
         value = self.text_of(key, node)
-        if value is None:
-            return default or ""
+        return value if value is not None and self._known(key, node, value, options) else default or ""
+
+    def _known(self, what: str, node: Node, value: str, options: Collection[str]) -> bool:
+        """Whether `value` is one of `options`; an error with the closest ones when not."""
         if value not in options:
-            self.error(node.line, f"unknown {key} '{value}'", did_you_mean(value, options) or _allowed(options))
-            return default or ""
-        return value
+            self.error(node.line, f"unknown {what} '{value}'", did_you_mean(value, options) or _allowed(options))
+        return value in options
+
+    def choice_list(self, key: str, options: Collection[str], what: str) -> tuple[str, ...]:
+        """Words from a fixed set, as a list; each unknown word is reported at its own line, named `what`."""
+        values = ((item, self.text_of(key, item)) for item in self.list_nodes(key))
+        return tuple(value for item, value in values if value is not None and self._known(what, item, value, options))
 
     def date(self, key: str) -> dt.date | None:
         node = self._get(key, True)

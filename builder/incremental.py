@@ -20,10 +20,9 @@ from builder.cache import CODE_STAMP
 from builder.links import find_links
 from builder.model import Guide, Page
 from builder.pages import PagePlan
+from builder.render import BODY_PICTURE, DOSE_BOX
 
 __all__ = ["Fingerprints"]
-
-_DOSE_BOX = "partials/dose-box.html"
 
 
 def _digest(*parts: str) -> str:
@@ -58,7 +57,7 @@ class Fingerprints:
         parts = [self.base, self._templates([plan.template]), plan.path, plan.template, plan.title]
         parts += [repr(plan.crumbs), repr(plan.in_sitemap), self._describe(plan.values)]
         if plan.body is not None:
-            parts += [self._templates([_DOSE_BOX]), plan.body.body, self._body_targets(plan.body)]
+            parts += [self._templates([DOSE_BOX, BODY_PICTURE]), plan.body.body, self._body_targets(plan.body)]
         return _digest(*parts)
 
     def _page(self, page: Page) -> str:

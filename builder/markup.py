@@ -19,6 +19,7 @@ import markdown
 import nh3
 from markdown.preprocessors import Preprocessor
 
+from builder.bodyimages import BodyImage, find_images
 from builder.links import Link, find_links
 
 __all__ = ["EXTENSIONS", "BodyConverter", "MarkdownTooDeep"]
@@ -96,8 +97,15 @@ class BodyConverter:
         # After whitespace is normalised (30) and before raw HTML blocks are taken out (20), which may hold links.
         self._markdown.preprocessors.register(self._links, "guide_links", 25)
 
-    def convert(self, body: str, link_html: Callable[[Link], str], dose_box_html: Callable[[str], str]) -> str:
-        """HTML for a body: `link_html` writes each `[[link]]`, `dose_box_html` each `[[dose:slug]]` block.
+    def convert(
+        self,
+        body: str,
+        link_html: Callable[[Link], str],
+        dose_box_html: Callable[[str], str],
+        image_html: Callable[[int], str],
+    ) -> str:
+        """HTML for a body: `link_html` writes each `[[link]]`, `dose_box_html` each `[[dose:slug]]` block,
+        `image_html` the body's images by their number (see `builder.bodyimages`).
 
         Raises `MarkdownTooDeep` when the body nests beyond what Markdown can parse.
         """
@@ -106,15 +114,23 @@ class BodyConverter:
         boxes: list[str] = []
         pieces: list[str] = []
         position = 0
-        for link in find_links(body, 1):
-            pieces.append(body[position : link.start])
-            if link.is_dose_box:
+        images = find_images(body, 1)
+        found_inline: list[Link | BodyImage] = [*find_links(body, 1), *images]
+        inline = sorted(found_inline, key=lambda found: found.start)
+        numbers = {image.start: number for number, image in enumerate(images)}
+        for found in inline:
+            if found.start < position:
+                continue  # inside the one before: a link in an image's alt text is part of the text
+            pieces.append(body[position : found.start])
+            if not isinstance(found, Link):
+                pieces.append(f"{stem}I{numbers[found.start]}X")
+            elif found.is_dose_box:
                 pieces.append(f"\n\n{stem}D{len(boxes)}X\n\n")
-                boxes.append(link.slug)
+                boxes.append(found.slug)
             else:
                 pieces.append(f"{stem}L{len(anchors)}X")
-                anchors.append(link_html(link))
-            position = link.end
+                anchors.append(link_html(found))
+            position = found.end
         pieces.append(body[position:])
         source = "".join(pieces)
         key = hashlib.blake2b(json.dumps([self.trusted_html, source, anchors]).encode(), digest_size=20).hexdigest()
@@ -127,8 +143,15 @@ class BodyConverter:
         else:
             self.hits += 1
         # A box inside raw HTML is no paragraph of its own; it is written in all the same rather than shown as a marker.
-        placed = re.compile(f"<p>{stem}D(\\d+)X</p>|{stem}D(\\d+)X")
-        return placed.sub(lambda match: dose_box_html(boxes[int(match.group(1) or match.group(2))]), converted)
+        # Boxes and pictures are our own markup, written in after cleaning, which would take `<picture>` apart.
+        placed = re.compile(f"<p>{stem}D(\\d+)X</p>|{stem}D(\\d+)X|{stem}I(\\d+)X")
+
+        def place(match: re.Match[str]) -> str:
+            if match.group(3) is not None:
+                return image_html(int(match.group(3)))
+            return dose_box_html(boxes[int(match.group(1) or match.group(2))])
+
+        return placed.sub(place, converted)
 
     def _convert(self, source: str, marker: re.Pattern[str], anchors: list[str]) -> str:
         self._markdown.reset()

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from builder.dose import Dose
+from builder.media import MediaItem, Picture
 
 __all__ = [
     "LEVELS",
@@ -39,6 +40,10 @@ class Settings:
     seconds_per_rep: int = 3
     offline: bool = False
     trusted_html: bool = False
+    media_formats: tuple[str, ...] = ("webp", "jpeg")
+    """What pictures are published as, modern formats first; `jpeg` becomes `png` for a picture with transparency."""
+    media_widths: tuple[int, ...] = (480, 960, 1440)
+    media_require_license: bool = False
 
 
 @dataclass(frozen=True)
@@ -83,6 +88,15 @@ class Page:
     body: str
     body_line: int
     links: tuple[str, ...]
+    media: tuple[MediaItem, ...]
+    """`media:` of the front matter; the first item, when it is a picture, is the page's main image."""
+    body_media: tuple[Picture, ...]
+    """The body's Markdown images, in the order they appear."""
+
+    @property
+    def main_image(self) -> Picture | None:
+        first = self.media[0] if self.media else None
+        return first if isinstance(first, Picture) else None
 
 
 @dataclass(frozen=True)
@@ -119,6 +133,7 @@ class Routine(Page):
     level: str
     frequency: str
     card_size: str
+    card_images: bool
     items: tuple[RoutineItem, ...]
     estimated_seconds: int
     card: CardLayout

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from builder.diagnostics import Diagnostic
 from builder.lifetime import worker_start
@@ -19,7 +20,10 @@ from builder.output import put_file
 from builder.pages import PagePlan, output_file
 from builder.render import Renderer, TemplateProblem
 
-__all__ = ["RenderSummary", "render_pages"]
+__all__ = ["RenderSummary", "forked_map", "render_pages"]
+
+_Item = TypeVar("_Item")
+_Result = TypeVar("_Result")
 
 _CHUNK = 16
 """Pages a worker takes at a time: large enough to make messages rare, small enough to keep both cores busy."""
@@ -88,18 +92,22 @@ def render_pages(
     chunks = [range(start, min(start + _CHUNK, len(plans))) for start in range(0, len(plans), _CHUNK)]
     total = RenderSummary()
     try:
-        if jobs <= 1 or len(chunks) < 2 * jobs or "fork" not in multiprocessing.get_all_start_methods():
-            results = map(_render, chunks)
-            _merge(total, results, len(plans), progress)
-        else:
-            with multiprocessing.get_context("fork").Pool(jobs, worker_start, (os.getpid(),)) as pool:
-                _merge(total, pool.imap_unordered(_render, chunks), len(plans), progress)
+        for summary in forked_map(_render, chunks, jobs if len(chunks) >= 2 * jobs else 1):
+            total.add(summary)
+            progress(total.pages, len(plans))
     finally:
         _JOB = None
     return total
 
 
-def _merge(total: RenderSummary, results, count: int, progress: Callable[[int, int], None]) -> None:  # type: ignore[no-untyped-def]
-    for summary in results:
-        total.add(summary)
-        progress(total.pages, count)
+def forked_map(function: Callable[[_Item], _Result], items: Sequence[_Item], jobs: int) -> Iterator[_Result]:
+    """`function` over `items` in `jobs` forked workers, results as they finish; in this process when `jobs` is 1.
+
+    Workers are forked so they inherit what the caller set up (a renderer, a
+    list of pictures) rather than receive it through a pipe; they end with the build (see `builder.lifetime`).
+    """
+    if jobs <= 1 or len(items) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        yield from map(function, items)
+        return
+    with multiprocessing.get_context("fork").Pool(jobs, worker_start, (os.getpid(),)) as pool:
+        yield from pool.imap_unordered(function, items)

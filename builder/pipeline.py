@@ -16,6 +16,8 @@ from builder.crossref import cross_index
 from builder.diagnostics import Diagnostics
 from builder.files import list_files, regular_file
 from builder.incremental import Fingerprints
+from builder.mediaread import MediaReader
+from builder.model import Guide
 from builder.output import (
     check_output_folder,
     commit_site,
@@ -29,11 +31,15 @@ from builder.output import (
 from builder.pages import PagePlan, output_file, plan_pages
 from builder.parallel import render_pages
 from builder.pdf import PdfUnavailable, card_pdfs, check_weasyprint
+from builder.probe import Probe, read_probe_table
+from builder.publish_media import publish_media, site_media
 from builder.quick import LastBuild
 from builder.render import Renderer, template_environment
 from builder.scratch import scratch_folder
 from builder.search import BUNDLE as SEARCH_BUNDLE
 from builder.search import ENTRY, Indexing, indexed
+from builder.social import RECIPE as SHARE_RECIPE
+from builder.social import find_fonts, share_cards
 from builder.source import DocumentCache
 from builder.theme import static_files, theme_folders
 from builder.validate import load_guide
@@ -64,6 +70,16 @@ class BuildResult:
     cached: int
     seconds: float
     pdf_problem: str = ""
+    note: str = ""
+    """Something the author should know although nothing failed."""
+    made: int = 0
+    """Pictures and share images made from their sources, rather than carried over or taken from the cache."""
+
+
+NO_BASE_URL = (
+    "no base_url: the feed, the sitemap, canonical links, share images, Open Graph tags and structured data "
+    "need absolute URLs and are left out; set base_url in site.yml or pass --base-url"
+)
 
 
 def build(options: BuildOptions, diagnostics: Diagnostics, progress: Progress | None = None) -> BuildResult | None:
@@ -83,6 +99,7 @@ class Builder:
         self.documents = DocumentCache()
         self.cache = BuildCache(options.cache)
         self.environment = template_environment(theme_folders(options.templates))
+        self.probe = Probe(dict(self.cache.table("probe", read_probe_table)))
         self.last: LastBuild | None = None
 
     def build(self, diagnostics: Diagnostics, progress: Progress | None = None) -> BuildResult | None:
@@ -183,26 +200,38 @@ def _build(
         pages = len(last["pages"])
         return BuildResult(pages, 0, pages, 0, time.perf_counter() - started)
     builder.last = None
-    guide = load_guide(options.content, diagnostics, options.drafts, _overrides(options), builder.documents)
+    builder.probe.used.clear()
+    guide = load_guide(
+        options.content, diagnostics, options.drafts, _overrides(options), builder.documents, builder.probe
+    )
     if guide is None or diagnostics:
         return None
+    builder.cache.replace("probe", {path: builder.probe.table[path] for path in builder.probe.used})
+    media = MediaReader(options.content, guide.settings, builder.probe)
     plans = plan_pages(guide, cross_index(guide))
     pdf_problem = _pdf_problem() if options.pdf else ""
     make_pdfs = options.pdf and not pdf_problem
     bodies = builder.cache.table("bodies", _text_table)
     renderer = Renderer(guide, folders, pdf=make_pdfs, bodies=bodies, environment=builder.environment)
-    work = _Work.since(last, plans, Fingerprints(guide, renderer.environment, extra=f"pdf={make_pdfs}"), output)
+    shaping = f"pdf={make_pdfs} {SHARE_RECIPE} fonts={find_fonts(folders).digest}"
+    work = _Work.since(last, plans, Fingerprints(guide, renderer.environment, extra=shaping), output)
     if work.nothing_to_do(last, reindex) and _unchanged(output, static, last):
         builder.cache.replace("state", {**last, "inputs": inputs if not pdf_problem else ""})
         builder.cache.save()
-        builder.last = LastBuild.of(guide, renderer, last["site"], plans)
-        return BuildResult(len(plans), 0, len(plans), 0, time.perf_counter() - started, pdf_problem)
+        builder.last = LastBuild.of(guide, renderer, last["site"], plans, media)
+        seconds = time.perf_counter() - started
+        return BuildResult(len(plans), 0, len(plans), 0, seconds, pdf_problem, _note(guide))
     searched = [plan for plan in work.changed if indexed(output_file(plan.path))]
     others = [plan for plan in work.changed if not indexed(output_file(plan.path))]
     report = _Progress(progress or _no_progress, len(work.changed))
     with staged_site(output) as staging, ExitStack() as stack:
         for name in work.kept:
             keep_file(staging, output, name)
+        shared = share_cards(guide, folders).values() if guide.settings.base_url else ()
+        published = publish_media(site_media(guide), shared, staging, output, builder.cache, options.jobs)
+        if published.problems:
+            diagnostics.items.extend(published.problems)
+            return None
         summary = render_pages(renderer, searched, staging, output, options.jobs, report.part(0))
         carried, exact = _last_index(last, output, work, summary.written)
         keep_index = summary.problems or (carried and (exact or not reindex))
@@ -228,9 +257,14 @@ def _build(
     state["inputs"] = inputs if not pdf_problem else ""
     builder.cache.replace("state", state)
     builder.cache.save()
-    builder.last = LastBuild.of(guide, renderer, token, plans)
+    builder.last = LastBuild.of(guide, renderer, token, plans, media)
     seconds = time.perf_counter() - started
-    return BuildResult(len(plans), len(work.changed), len(work.kept), summary.cached, seconds, pdf_problem)
+    changed, kept = len(work.changed), len(work.kept)
+    return BuildResult(len(plans), changed, kept, summary.cached, seconds, pdf_problem, _note(guide), published.made)
+
+
+def _note(guide: Guide) -> str:
+    return "" if guide.settings.base_url else NO_BASE_URL
 
 
 def _read_state(raw: Any) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from builder.diagnostics import Diagnostics
 from builder.files import regular_file
+from builder.mediaread import MediaReader
 from builder.model import Guide, Page
 from builder.pages import PagePlan, output_file
 from builder.render import Renderer, TemplateProblem
@@ -43,9 +44,13 @@ class LastBuild:
     """The plans that show each page's body, by the page's slug."""
     sources: Mapping[str, tuple[str, Page]]
     """Every page, with its kind, by the absolute path of its file."""
+    media: MediaReader
+    """Reads the media of edited pages, with the builder's probe, so unchanged pictures are not read again."""
 
     @classmethod
-    def of(cls, guide: Guide, renderer: Renderer, token: str, plans: Iterable[PagePlan]) -> LastBuild:
+    def of(
+        cls, guide: Guide, renderer: Renderer, token: str, plans: Iterable[PagePlan], media: MediaReader
+    ) -> LastBuild:
         body_plans: dict[str, tuple[PagePlan, ...]] = {}
         for plan in plans:
             if plan.body is not None:
@@ -55,7 +60,7 @@ class LastBuild:
             for kind, pages in guide.pages_by_kind().items()
             for page in pages.values()
         }
-        return cls(guide, renderer, token, body_plans, sources)
+        return cls(guide, renderer, token, body_plans, sources, media)
 
     def warm_up(self) -> None:
         """Render a page of each kind once, so the quick path never waits for Jinja to compile a template."""
@@ -76,7 +81,7 @@ class LastBuild:
             kind, page = known
             diagnostics = Diagnostics()
             document = documents.read(page.path, diagnostics)
-            edited = document and reread_page(self.guide, kind, page, document, diagnostics)
+            edited = document and reread_page(self.guide, kind, page, document, self.media, diagnostics)
             if not edited or dataclasses.replace(edited, body=page.body) != page:
                 return None
             edits[page.slug] = edited

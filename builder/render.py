@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import traceback
 from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -12,30 +12,23 @@ import jinja2
 from markupsafe import Markup
 
 from builder.cards import CARD_SIZES, qr_svg, tick_count
+from builder.dates import long_date
 from builder.diagnostics import Diagnostic, shown_path
 from builder.dose import format_dose, format_estimate
 from builder.links import Link
 from builder.markup import BodyConverter, MarkdownTooDeep, anchor
 from builder.model import Article, Exercise, Guide, Page, Routine
 from builder.pages import PagePlan
+from builder.social import find_fonts, share_card
+from builder.structured import json_ld, structured_data
 from builder.urls import absolute_url, relative_url, site_path
 
-__all__ = ["Renderer", "TemplateProblem", "template_environment"]
+__all__ = ["BODY_PICTURE", "DOSE_BOX", "Renderer", "TemplateProblem", "template_environment"]
 
-_MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
+DOSE_BOX = "partials/dose-box.html"
+BODY_PICTURE = "partials/body-picture.html"
+"""Partials a body's HTML is written with, outside any page template: page fingerprints cover them too."""
+
 _NAVIGATION = (("Exercises", "exercises"), ("Routines", "routines"), ("Articles", "articles"), ("Search", "search"))
 
 
@@ -45,11 +38,6 @@ class TemplateProblem(Exception):
     def __init__(self, diagnostic: Diagnostic) -> None:
         super().__init__(str(diagnostic))
         self.diagnostic = diagnostic
-
-
-def _long_date(day: dt.date) -> str:
-    """`14 March 2026`, the same whatever the machine's locale."""
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
 def _kind_of(page: Page) -> str:
@@ -109,7 +97,7 @@ class Renderer:
             **{key: ("region", region.name) for key, region in guide.taxonomy.regions.items()},
         }
         self.environment = environment or template_environment(folders)
-        self.environment.filters.update(dose=format_dose, estimate=format_estimate, long_date=_long_date)
+        self.environment.filters.update(dose=format_dose, estimate=format_estimate, long_date=long_date)
         self.environment.globals.update(
             site=self.settings,
             taxonomy=guide.taxonomy,
@@ -124,6 +112,14 @@ class Renderer:
             tick_count=tick_count,
             qr_code=lambda url: Markup(qr_svg(url)),
             pdf=pdf,
+            share_card=partial(share_card, settings=self.settings, fonts=find_fonts(folders)),
+            structured_data=partial(
+                structured_data,
+                settings=self.settings,
+                taxonomy=guide.taxonomy,
+                absolute=lambda path: absolute_url(self.settings.base_url, path),
+            ),
+            json_ld=json_ld,
         )
 
     def _href_function(self) -> Callable[..., str]:
@@ -169,11 +165,15 @@ class Renderer:
             return anchor(self.link(page_path, site_path(kind, link.slug)), link.label or title)
 
         def dose_box_html(slug: str) -> str:
-            template = self.environment.get_template("partials/dose-box.html")
+            template = self.environment.get_template(DOSE_BOX)
             return template.render(exercise=self.guide.exercises[slug], page_path=page_path)
 
+        def image_html(number: int) -> str:
+            template = self.environment.get_template(BODY_PICTURE)
+            return template.render(picture=page.body_media[number], page_path=page_path)
+
         try:
-            return self.converter.convert(page.body, link_html, dose_box_html)
+            return self.converter.convert(page.body, link_html, dose_box_html, image_html)
         except MarkdownTooDeep as error:
             # The body begins on the front matter's closing line; point at the first line of its text instead.
             line = page.body_line + len(page.body) - len(page.body.lstrip("\n"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -23,7 +24,12 @@ _KEYS = (
     "seconds_per_rep",
     "offline",
     "trusted_html",
+    "media",
 )
+_MEDIA_KEYS = ("formats", "widths", "require_license")
+MEDIA_FORMATS = ("avif", "webp", "jpeg", "png")
+"""Formats pictures may be published in; browsers take the first they know, so modern ones go first."""
+_WIDTHS = (16, 4096)
 
 
 def normalise_base_url(url: str) -> str:
@@ -59,5 +65,29 @@ def load_settings(content: Path, diagnostics: Diagnostics) -> Settings | None:
         offline=fields.boolean("offline"),
         trusted_html=fields.boolean("trusted_html"),
     )
+    media = fields.mapping("media", _MEDIA_KEYS)
+    if media is not None:
+        settings = _media_settings(media, settings)
+        media.finish()
     fields.finish()
     return settings
+
+
+def _media_settings(media: Fields, settings: Settings) -> Settings:
+    """`media:` of site.yml: the formats and widths pictures are published in, and whether credits are required."""
+    formats = tuple(dict.fromkeys(media.choice_list("formats", MEDIA_FORMATS, "format"))) or settings.media_formats
+    widths: list[int] = []
+    for node in media.list_nodes("widths"):
+        value = node.value
+        if node.kind != "whole number" or not isinstance(value, int) or not _WIDTHS[0] <= value <= _WIDTHS[1]:
+            media.error(
+                node.line, f"the width {node.text} is not a whole number of pixels from {_WIDTHS[0]} to {_WIDTHS[1]}"
+            )
+        else:
+            widths.append(value)
+    return dataclasses.replace(
+        settings,
+        media_formats=formats,
+        media_widths=tuple(sorted(set(widths))) or settings.media_widths,
+        media_require_license=media.boolean("require_license"),
+    )

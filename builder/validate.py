@@ -13,12 +13,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from builder.cards import CARD_SIZES, card_layout, larger_sizes
+from builder.bodyimages import find_images
+from builder.cards import CARD_SIZES, CardSize, card_layout, larger_sizes
 from builder.diagnostics import Diagnostics, did_you_mean
 from builder.discovery import SourceFile, discover
 from builder.dose import DOSE_KEYS, Dose, DoseError, FieldValue, estimate_seconds, make_dose, merge, parse_field
 from builder.fields import Fields
 from builder.links import find_links
+from builder.mediaread import MediaReader
 from builder.model import (
     LEVELS,
     Article,
@@ -32,6 +34,7 @@ from builder.model import (
     Taxonomy,
 )
 from builder.nesting import MAX_DEPTH, too_deep
+from builder.probe import Probe
 from builder.settings import load_settings
 from builder.source import Document, DocumentCache
 from builder.taxonomy import load_taxonomy
@@ -41,7 +44,7 @@ __all__ = ["load_guide", "reread_page"]
 
 _Page = TypeVar("_Page", Exercise, Routine, Article)
 
-_PAGE_KEYS = ("title", "summary", "tags", "draft")
+_PAGE_KEYS = ("title", "summary", "tags", "draft", "media")
 _EXERCISE_KEYS = (*_PAGE_KEYS, "region", "muscles", "equipment", "level", "prescription", "cues", "related")
 _ROUTINE_KEYS = (*_PAGE_KEYS, "level", "frequency", "card", "exercises")
 _ARTICLE_KEYS = (*_PAGE_KEYS, "date", "author")
@@ -59,9 +62,17 @@ class _Reference:
 
 
 class _Loader:
-    def __init__(self, settings: Settings, taxonomy: Taxonomy, kinds: dict[str, str], diagnostics: Diagnostics) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        taxonomy: Taxonomy,
+        kinds: dict[str, str],
+        media: MediaReader,
+        diagnostics: Diagnostics,
+    ) -> None:
         """`kinds` gives the kind of page of every slug there is, for checking links before all pages are read."""
         self.settings = settings
+        self.media = media
         self.taxonomy = taxonomy
         self.diagnostics = diagnostics
         self.kinds = kinds
@@ -102,6 +113,7 @@ class _Loader:
             message = f"the body nests more than {MAX_DEPTH} levels deep"
             hint = "flatten the lists, quotes, emphasis or HTML blocks nested here"
             self.error(document.path, document.body_line + deep, message, hint)
+        media = self.media.items(fields)
         return {
             "slug": source.slug,
             "path": source.path,
@@ -112,6 +124,8 @@ class _Loader:
             "body": document.body,
             "body_line": document.body_line,
             "links": tuple(dict.fromkeys(links)),
+            "media": media,
+            "body_media": self.media.body_pictures(fields, find_images(document.body, document.body_line), media),
         }
 
     def check_dose_box(self, document: Document, line: int, slug: str, start: int, end: int) -> None:
@@ -193,8 +207,9 @@ class _Loader:
     def routine(self, source: SourceFile, document: Document) -> None:
         fields = Fields(document.front, source.path, self.diagnostics, _ROUTINE_KEYS)
         page = self.page(source, document, fields)
-        card = fields.mapping("card", ("size",))
+        card = fields.mapping("card", ("size", "images"))
         card_size = card.choice("size", CARD_SIZES, "a6") if card else "a6"
+        card_images = card.boolean("images") if card else False
         if card:
             card.finish()
         items = tuple(
@@ -206,24 +221,27 @@ class _Loader:
             level=fields.choice("level", LEVELS, "beginner"),
             frequency=frequency,
             card_size=card_size,
+            card_images=card_images,
             items=items,
             estimated_seconds=sum(estimate_seconds(item.dose, self.settings.seconds_per_rep) for item in items),
-            card=self.card(fields, str(page["title"]), frequency, items, card_size),
+            card=self.card(fields, str(page["title"]), frequency, items, card_size, card_images),
         )
         fields.finish()
         self.routines[source.slug] = routine
 
-    def card(self, fields: Fields, title: str, frequency: str, items: tuple[RoutineItem, ...], size: str) -> CardLayout:
+    def card(
+        self, fields: Fields, title: str, frequency: str, items: tuple[RoutineItem, ...], size: str, images: bool
+    ) -> CardLayout:
         """The card's layout; a routine too long for its card size is an error naming a size that fits."""
         with_qr = bool(self.settings.base_url)
-        layout = card_layout(title, frequency, items, self.exercises, CARD_SIZES[size], with_qr)
-        if layout is not None:
-            return layout
-        fitting = [
-            other.name
-            for other in larger_sizes(CARD_SIZES[size])
-            if card_layout(title, frequency, items, self.exercises, other, with_qr)
-        ]
+
+        def layout(paper: CardSize) -> CardLayout | None:
+            return card_layout(title, frequency, items, self.exercises, paper, with_qr, images)
+
+        found = layout(CARD_SIZES[size])
+        if found is not None:
+            return found
+        fitting = [other.name for other in larger_sizes(CARD_SIZES[size]) if layout(other)]
         hint = f"use card size '{fitting[0]}'" if fitting else "split it into shorter routines"
         fields.error(fields.line("exercises"), f"routine too long for its card size '{size}'", hint)
         return CardLayout(0, ())
@@ -298,11 +316,13 @@ def load_guide(
     drafts: bool = False,
     overrides: Mapping[str, Any] | None = None,
     documents: DocumentCache | None = None,
+    probe: Probe | None = None,
 ) -> Guide | None:
     """The whole guide, or None when anything is wrong; `diagnostics` then says what.
 
     `overrides` replace settings (from the command line) before anything is
-    checked against them; `documents` saves parsing unchanged files again.
+    checked against them; `documents` saves parsing unchanged files again,
+    and `probe` reading media files again.
     """
     settings = load_settings(content, diagnostics)
     taxonomy = load_taxonomy(content, diagnostics)
@@ -310,7 +330,8 @@ def load_guide(
         return None
     settings = dataclasses.replace(settings, **(overrides or {}))
     files = discover(content, taxonomy, diagnostics)
-    loader = _Loader(settings, taxonomy, {source.slug: source.kind for source in files}, diagnostics)
+    media = MediaReader(content, settings, probe or Probe())
+    loader = _Loader(settings, taxonomy, {source.slug: source.kind for source in files}, media, diagnostics)
     documents = documents or DocumentCache()
     for source in files:
         document = documents.read(source.path, diagnostics)
@@ -329,7 +350,9 @@ def load_guide(
     )
 
 
-def reread_page(guide: Guide, kind: str, page: Page, document: Document, diagnostics: Diagnostics) -> Page | None:
+def reread_page(
+    guide: Guide, kind: str, page: Page, document: Document, media: MediaReader, diagnostics: Diagnostics
+) -> Page | None:
     """`page` read again from `document` and checked on its own against the rest of `guide`, the last good one.
 
     Only the guide's published pages are known as link targets here, so a
@@ -337,7 +360,7 @@ def reread_page(guide: Guide, kind: str, page: Page, document: Document, diagnos
     page whose front matter and links are as before, then checks the whole guide.
     """
     kinds = {slug: kind for kind, pages in guide.pages_by_kind().items() for slug in pages}
-    loader = _Loader(guide.settings, guide.taxonomy, kinds, diagnostics)
+    loader = _Loader(guide.settings, guide.taxonomy, kinds, media, diagnostics)
     loader.exercises.update(guide.exercises)
     problems = len(diagnostics)
     loader.readers[kind](SourceFile(kind, page.slug, page.path), document)

@@ -25,31 +25,35 @@ def _item_lines(slugs: list[str]) -> list[str]:
     return lines
 
 
-def _write(content: Path, slug: str, size: str, slugs: list[str]) -> None:
-    front = ["---", f"title: {TITLE}", f"frequency: {FREQUENCY}", "card:", f"  size: {size}", "exercises:"]
+def _write(content: Path, slug: str, size: str, slugs: list[str], images: bool = False) -> None:
+    front = ["---", f"title: {TITLE}", f"frequency: {FREQUENCY}", "card:", f"  size: {size}"]
+    front += ["  images: true"] * images + ["exercises:"]
     (content / "routines" / f"{slug}.md").write_text("\n".join([*front, *_item_lines(slugs), "---", "Body.", ""]))
 
 
-def _fits(content: Path, size: str, count: int) -> bool:
+def _fits(content: Path, size: str, count: int, images: bool) -> bool:
     slugs = sorted(path.stem for path in (content / "exercises").glob("*.md"))
-    _write(content, "probe", size, [slugs[n % len(slugs)] for n in range(count)])
+    _write(content, "probe", size, [slugs[n % len(slugs)] for n in range(count)], images)
     try:
         return load_guide(content, Diagnostics()) is not None
     finally:
         (content / "routines" / "probe.md").unlink()
 
 
-def longest(content: Path, size: str) -> int:
+def longest(content: Path, size: str, images: bool = False) -> int:
     """The most items of the cycling kind that `guide check` accepts on one card of `size` (a binary search)."""
     low, high = 1, 64
     while low < high:
         middle = (low + high + 1) // 2
-        low, high = (middle, high) if _fits(content, size, middle) else (low, middle - 1)
+        low, high = (middle, high) if _fits(content, size, middle, images) else (low, middle - 1)
     return low
 
 
 def write_card_guide(folder: Path, with_qr: bool = True) -> dict[str, tuple[str, int]]:
-    """The shipped guide plus routines `<size>-<length>`; returns each new routine's size and item count."""
+    """The shipped guide plus routines `<size>-<length>`, and `<size>-<length>-pictured` with `card.images: true`.
+
+    Returns each new routine's size and item count.
+    """
     content = folder / "content"
     shutil.copytree(SHIPPED, content)
     if not with_qr:
@@ -58,14 +62,14 @@ def write_card_guide(folder: Path, with_qr: bool = True) -> dict[str, tuple[str,
             "\n".join(line for line in settings.read_text().splitlines() if not line.startswith("base_url"))
         )
     exercises = sorted(path.stem for path in (content / "exercises").glob("*.md"))
-    most = {size: longest(content, size) for size in CARD_SIZES}
-    lengths = {size: {"short": 1, "typical": (most[size] + 2) // 2, "longest": most[size]} for size in CARD_SIZES}
     routines = {}
-    for size in CARD_SIZES:
-        for name, count in lengths[size].items():
-            slug = f"{size}-{name}"
-            _write(content, slug, size, [exercises[n % len(exercises)] for n in range(count)])
-            routines[slug] = (size, count)
+    for images, suffix in ((False, ""), (True, "-pictured")):
+        for size in CARD_SIZES:
+            most = longest(content, size, images)
+            for name, count in {"short": 1, "typical": (most + 2) // 2, "longest": most}.items():
+                slug = f"{size}-{name}{suffix}"
+                _write(content, slug, size, [exercises[n % len(exercises)] for n in range(count)], images)
+                routines[slug] = (size, count)
     return routines
 
 

@@ -9,7 +9,7 @@ from urllib.parse import unquote, urlsplit
 
 
 class PageLinks(HTMLParser):
-    """The `href`/`src` values and element ids of one HTML page."""
+    """The `href`/`src`/`poster` values, every `srcset` candidate and element ids of one HTML page."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -18,8 +18,14 @@ class PageLinks(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         for name, value in attrs:
-            if name in ("href", "src") and value is not None and not (tag == "link" and ("rel", "alternate") in attrs):
+            if (
+                name in ("href", "src", "poster")
+                and value is not None
+                and not (tag == "link" and ("rel", "alternate") in attrs)
+            ):
                 self.links.append(value)
+            if name == "srcset" and value:
+                self.links += [candidate.split()[0] for candidate in value.split(",")]
             if name == "id" and value:
                 self.ids.add(value)
 

@@ -58,7 +58,10 @@ def test_every_card_size_is_measured() -> None:
     assert set(CARD_SIZES) == {"a6", "a5", "a4", "letter", "index-card"}
 
 
-@pytest.mark.parametrize("length", ["short", "typical", "longest"])
+LENGTHS = ["short", "typical", "longest", "short-pictured", "typical-pictured", "longest-pictured"]
+
+
+@pytest.mark.parametrize("length", LENGTHS)
 @pytest.mark.parametrize("size", list(CARD_SIZES))
 def test_chromium_prints_one_page_of_the_card_size(
     browser: Browser,
@@ -76,7 +79,7 @@ def test_chromium_prints_one_page_of_the_card_size(
     assert_one_page(pdf, size)
 
 
-@pytest.mark.parametrize("length", ["short", "typical", "longest"])
+@pytest.mark.parametrize("length", LENGTHS)
 @pytest.mark.parametrize("size", list(CARD_SIZES))
 def test_weasyprint_pdf_is_one_page_of_the_card_size(
     card_site: tuple[str, Path, dict[str, tuple[str, int]]], size: str, length: str
@@ -96,6 +99,15 @@ def test_the_longest_routines_are_long(card_site: tuple[str, Path, dict[str, tup
     longest = {size: count for slug, (size, count) in routines.items() if slug.endswith("-longest")}
     assert longest["a6"] >= 4 and longest["a5"] >= 10 and longest["a4"] >= 18 and longest["letter"] >= 18
     assert longest["a4"] >= longest["letter"] >= longest["a5"] >= longest["a6"] >= longest["index-card"] >= 1
+    pictured = {size: count for slug, (size, count) in routines.items() if slug.endswith("-longest-pictured")}
+    assert all(1 <= pictured[size] <= longest[size] for size in longest) and pictured != longest, pictured
+
+
+def test_pictured_cards_show_each_exercise_picture(card_site: tuple[str, Path, dict[str, tuple[str, int]]]) -> None:
+    _, output, routines = card_site
+    card = (output / "routines/a5-typical-pictured/card/index.html").read_text()
+    assert card.count('<img class="sheet__image" src="../../../media/') == routines["a5-typical-pictured"][1]
+    assert "sheet__image" not in (output / "routines/a5-typical/card/index.html").read_text()
 
 
 def test_qr_code_scans_to_the_routine_page(

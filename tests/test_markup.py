@@ -22,7 +22,7 @@ def _box(slug: str) -> str:
 
 
 def convert(body: str, trusted_html: bool = False) -> str:
-    return BodyConverter(trusted_html).convert(body, _link, _box)
+    return BodyConverter(trusted_html).convert(body, _link, _box, str)
 
 
 @pytest.mark.parametrize("trusted_html", [False, True], ids=["sanitised", "trusted"])
@@ -86,14 +86,14 @@ def test_links_are_written_in_whole_with_plain_text_labels(body: str, html: str)
 
 def test_the_cache_tells_apart_bodies_whose_links_are_written_differently() -> None:
     converter = BodyConverter(trusted_html=False)
-    first = converter.convert("See [[plank]].", _link, _box)
-    second = converter.convert("See [[plank]].", lambda link: anchor("../../plank/", "Plank"), _box)
+    first = converter.convert("See [[plank]].", _link, _box, str)
+    second = converter.convert("See [[plank]].", lambda link: anchor("../../plank/", "Plank"), _box, str)
     assert (first, second) == (
         '<p>See <a href="../plank/">Plank</a>.</p>',
         '<p>See <a href="../../plank/">Plank</a>.</p>',
     )
     assert converter.hits == 0
-    assert converter.convert("See [[plank]].", _link, _box) == first
+    assert converter.convert("See [[plank]].", _link, _box, str) == first
     assert converter.hits == 1
 
 

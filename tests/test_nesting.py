@@ -54,7 +54,7 @@ def test_a_body_at_the_limit_converts_with_stack_to_spare(shape: Callable[[int],
     def convert_below(frames: int) -> str:
         if frames:
             return convert_below(frames - 1)
-        return converter.convert(shape(MAX_DEPTH), str, str)
+        return converter.convert(shape(MAX_DEPTH), str, str, str)
 
     assert convert_below(sys.getrecursionlimit() // 3)
 
@@ -122,5 +122,8 @@ def test_build_reports_what_the_scan_missed_at_the_body(
 def test_the_converter_works_on_after_a_body_too_deep() -> None:
     converter = BodyConverter(trusted_html=True)
     with pytest.raises(MarkdownTooDeep):
-        converter.convert(SHAPES["indented lists"](TOO_DEEP), str, str)
-    assert converter.convert("- a\n    - *b*", str, str) == "<ul>\n<li>a<ul>\n<li><em>b</em></li>\n</ul>\n</li>\n</ul>"
+        converter.convert(SHAPES["indented lists"](TOO_DEEP), str, str, str)
+    assert (
+        converter.convert("- a\n    - *b*", str, str, str)
+        == "<ul>\n<li>a<ul>\n<li><em>b</em></li>\n</ul>\n</li>\n</ul>"
+    )

@@ -140,6 +140,17 @@
     facts.append(element("span", "kind", label("kind", data.meta.kind || "page")));
     if (data.meta.dose) facts.append(" ", element("span", "dose-pill", data.meta.dose));
     item.append(heading, facts);
+    if (data.meta.image) {
+      // Written as the page links it; resolved against the page, wherever the search page is.
+      const picture = element("img", "search-result__image", "");
+      picture.src = new URL(data.meta.image, new URL(data.url, location.href)).href;
+      picture.alt = "";
+      picture.loading = "lazy";
+      picture.width = 96;
+      picture.height = 72;
+      item.classList.add("search-result--pictured");
+      item.prepend(picture);
+    }
     if (data.meta.summary) item.append(element("p", "search-result__summary", data.meta.summary));
     if (query) {
       const excerpt = element("p", "search-result__excerpt");

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -55,15 +56,17 @@ def bare_loop(content: Path, output: Path) -> float:
 
 
 def timed_build(folder: Path, *arguments: str) -> dict[str, float]:
-    """One `guide build` in a new process: wall seconds inside it, and peak memory of it and of its workers."""
+    """One `guide build` in a new process: seconds inside it, peak memory of it and its workers, pictures made."""
     command = [sys.executable, "-c", _RUN_BUILD, "build", *arguments]
     result = subprocess.run(command, cwd=folder, capture_output=True, text=True, check=False)
     report = json.loads(result.stderr.strip().splitlines()[-1])
     assert report["code"] == 0, result.stderr
+    made = re.search(r"; (\d+) pictures? made", result.stdout)
+    report["made"] = int(made.group(1)) if made else 0
     return report
 
 
-def _edit(path: Path, old: str, new: str) -> None:
+def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, (path, old)
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
@@ -85,11 +88,11 @@ def scenarios(folder: Path) -> dict[str, list[dict[str, float]]]:
             shutil.rmtree(folder / ".guide-cache", ignore_errors=True)
             runs[name].append(timed_build(folder, *jobs))
         runs["warm"].append(timed_build(folder))
-        _edit(exercise, "## Part 1", f"## Part 1\n\nAn added sentence, run {run}.")
+        edit(exercise, "## Part 1", f"## Part 1\n\nAn added sentence, run {run}.")
         runs["body edit"].append(timed_build(folder))
-        _edit(exercise, "\ntitle: ", f"\ntitle: Edited {run}, ")
+        edit(exercise, "\ntitle: ", f"\ntitle: Edited {run}, ")
         runs["title edit"].append(timed_build(folder))
-        _edit(theme / "exercise.html", "{% block main %}", f"{{% block main %}}<!-- run {run} -->")
+        edit(theme / "exercise.html", "{% block main %}", f"{{% block main %}}<!-- run {run} -->")
         runs["template edit"].append(timed_build(folder))
     return runs
 
@@ -102,7 +105,7 @@ def in_process_rebuilds(folder: Path) -> list[float]:
     assert builder.build(Diagnostics()) is not None
     seconds = []
     for run in range(RUNS):
-        _edit(exercise, "## Part 1", f"## Part 1\n\nRebuilt, run {run}.")
+        edit(exercise, "## Part 1", f"## Part 1\n\nRebuilt, run {run}.")
         started = time.perf_counter()
         assert builder.rebuild([exercise], Diagnostics()) is not None
         seconds.append(time.perf_counter() - started)

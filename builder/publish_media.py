@@ -1,0 +1,157 @@
+"""Putting every media file a build needs into the new site: carried over, taken from the cache, or made.
+
+A rendition's name carries the digest of its source and recipe, so a file of
+that name in the last site is already right and is hard-linked over; else
+the signed build cache may hold it (a clean output, a branch switched back);
+only then is the picture decoded, on every core, one picture per task.
+Share images (`builder.social`) are named the same way and made alongside.
+What no page uses any more is simply not carried over.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from builder.cache import BuildCache
+from builder.diagnostics import Diagnostic, shown_path
+from builder.files import regular_file
+from builder.imaging import make_renditions
+from builder.media import MediaItem, Picture, Video
+from builder.model import Guide
+from builder.output import keep_file, put_file
+from builder.parallel import forked_map
+from builder.probe import MediaProblem
+from builder.social import ShareCard, draw_share_image
+
+__all__ = ["MediaSummary", "SiteMedia", "publish_media", "site_media"]
+
+
+@dataclass
+class SiteMedia:
+    """The media of one guide: pictures by key with the lines that name them, and files published as they are."""
+
+    pictures: dict[str, Picture] = field(default_factory=dict)
+    named_at: dict[str, list[tuple[Path, int]]] = field(default_factory=dict)
+    copies: dict[str, Path] = field(default_factory=dict)
+
+    def add_picture(self, page: Path, picture: Picture) -> None:
+        self.pictures.setdefault(picture.key, picture)
+        self.named_at.setdefault(picture.key, []).append((page, picture.line))
+
+    def add(self, page: Path, item: MediaItem) -> None:
+        if isinstance(item, Picture):
+            self.add_picture(page, item)
+            return
+        if item.poster is not None:
+            self.add_picture(page, item.poster)
+        if isinstance(item, Video):
+            self.copies[item.file.path] = item.source
+            if item.captions_source is not None:
+                self.copies[item.captions] = item.captions_source
+
+
+def site_media(guide: Guide) -> SiteMedia:
+    """Every media file the guide's pages show, each picture once however many pages show it."""
+    media = SiteMedia()
+    for pages in guide.pages_by_kind().values():
+        for page in pages.values():
+            for item in (*page.media, *page.body_media):
+                media.add(page.path, item)
+    return media
+
+
+@dataclass
+class MediaSummary:
+    """What publishing the media took: pictures made, and problems found while decoding."""
+
+    made: int = 0
+    problems: list[Diagnostic] = field(default_factory=list)
+
+
+Made = Picture | ShareCard
+"""What a build may have to make: a picture's renditions, or a page's share image."""
+
+
+@dataclass(frozen=True)
+class _Job:
+    waiting: list[Made]
+    staging: Path
+    output: Path
+    cache: BuildCache
+
+
+_JOB: _Job | None = None
+"""The files to make in this build; set before workers fork, so they inherit it."""
+
+
+def _make(number: int) -> tuple[int, str, str]:
+    """Make one picture's renditions or one share image into the new site and the cache; a problem and hint if any."""
+    assert _JOB is not None
+    made = _JOB.waiting[number]
+    try:
+        files = make_renditions(made) if isinstance(made, Picture) else iter([(made.path, draw_share_image(made))])
+        for name, data in files:
+            put_file(_JOB.staging, _JOB.output, name, data)
+            _JOB.cache.put_blob(_blob_name(name), data)
+    except MediaProblem as problem:
+        return number, str(problem), problem.hint
+    return number, "", ""
+
+
+def _blob_name(name: str) -> str:
+    return f"media/{Path(name).name}"
+
+
+def publish_media(
+    media: SiteMedia, cards: Iterable[ShareCard], staging: Path, output: Path, cache: BuildCache, jobs: int
+) -> MediaSummary:
+    """Put every file of `media`, and the share images of `cards`, into `staging`, the new site beside `output`."""
+    for name, source in media.copies.items():
+        if not _carry(staging, output, name):
+            put_file(staging, output, name, source.read_bytes())
+    candidates: list[Made] = [*media.pictures.values(), *cards]
+    waiting = [made for made in candidates if not _reuse(_files(made), staging, output, cache)]
+    global _JOB
+    _JOB = _Job(waiting, staging, output, cache)
+    summary = MediaSummary(made=len(waiting))
+    try:
+        for number, problem, hint in forked_map(_make, range(len(waiting)), jobs):
+            picture = waiting[number]
+            if problem and isinstance(picture, Picture):
+                summary.problems += [
+                    Diagnostic(shown_path(page), line, f"{shown_path(picture.source)}: {problem}", hint)
+                    for page, line in media.named_at[picture.key]
+                ]
+    finally:
+        _JOB = None
+    return summary
+
+
+def _files(made: Made) -> list[str]:
+    if isinstance(made, ShareCard):
+        return [made.path]
+    return [rendition.path for format in made.formats for rendition in format.renditions]
+
+
+def _reuse(names: list[str], staging: Path, output: Path, cache: BuildCache) -> bool:
+    """Whether every file named could be taken from the last site or the cache, as all of them were then."""
+    if all(regular_file(output / name) for name in names):
+        for name in names:
+            keep_file(staging, output, name)
+        return True
+    blobs = [cache.blob(_blob_name(name)) for name in names]
+    if any(blob is None for blob in blobs):
+        return False
+    for name, blob in zip(names, blobs, strict=True):
+        put_file(staging, output, name, blob or b"")
+    return True
+
+
+def _carry(staging: Path, output: Path, name: str) -> bool:
+    """Hard-link a file the last site has under the same digest-carrying name; whether it did."""
+    if not regular_file(output / name):
+        return False
+    keep_file(staging, output, name)
+    return True
