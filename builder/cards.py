@@ -20,7 +20,7 @@ import segno
 from builder.dose import format_dose
 from builder.model import CardLayout, Exercise, RoutineItem
 
-__all__ = ["CARD_SIZES", "CardSize", "card_layout", "larger_sizes", "qr_svg", "tick_count"]
+__all__ = ["CARD_PICTURE_WIDTH", "CARD_SIZES", "CardSize", "card_layout", "larger_sizes", "qr_svg", "tick_count"]
 
 _PT = 0.3528
 """Millimetres in a point."""
@@ -60,9 +60,12 @@ _WRAP_LOSS = 5  # characters a wrapped line leaves unused at its end, on average
 _COLUMN_GAP = 5.0  # mm
 _TICK = 1.35  # one tick box and its gap, in ems
 _ITEM_PADDING = 0.85  # ems above and below an item, and its rule
+CARD_PICTURE_WIDTH = 480
+"""The rendition a card prints: some 20 mm wide, so 480 pixels are sharp at 600 dpi."""
 _IMAGE_WIDTH = 4.2  # a card's picture of an item, in ems: its width, height and the gap before the text
 _IMAGE_HEIGHT = 3.15
 _IMAGE_GAP = 0.6
+_CREDIT_LINE = 0.7 * _LINE  # the line under a card with pictures that credits them
 
 
 def tick_count(item: RoutineItem) -> int:
@@ -122,7 +125,9 @@ def card_layout(
     """
     for font_pt in FONT_STEPS:
         em = font_pt * _PT
+        credits = _CREDIT_LINE * em if images and any(exercises[item.exercise].main_image for item in items) else 0
         room = size.height - 2 * size.margin - _header_height(title, frequency, size, font_pt, with_qr) - 1.6 * em
+        room -= credits
         for columns in range(1, size.max_columns + 1):
             column_width = (size.width - 2 * size.margin - (columns - 1) * _COLUMN_GAP) / columns
             heights = [_item_height(item, exercises[item.exercise], font_pt, column_width, images) for item in items]

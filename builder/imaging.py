@@ -14,16 +14,20 @@ comment or profile is written.
 
 from __future__ import annotations
 
+import hashlib
 import io
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
+import PIL
+import pillow_heif
 from PIL import Image, ImageCms, ImageOps, ImageSequence
 
 from builder.media import Picture, Rendition
 from builder.probe import ORIENTATION_TAG, TURNED, MediaProblem, strict_loading
 
-__all__ = ["SAVE_OPTIONS", "in_srgb", "make_renditions", "open_upright"]
+__all__ = ["RECIPE", "SAVE_OPTIONS", "in_srgb", "make_renditions", "open_upright", "source_digest"]
 
 SAVE_OPTIONS: dict[str, dict[str, Any]] = {
     "jpeg": {"format": "JPEG", "quality": 82, "optimize": True, "progressive": True},
@@ -31,6 +35,15 @@ SAVE_OPTIONS: dict[str, dict[str, Any]] = {
     "avif": {"format": "AVIF", "quality": 60, "speed": 8},
     "png": {"format": "PNG", "optimize": True},
 }
+
+
+def source_digest(path: str) -> str:
+    """A digest of a module's source: part of the names of the files it makes, so a change to it makes them again."""
+    return hashlib.blake2b(Path(path).read_bytes(), digest_size=8).hexdigest()
+
+
+RECIPE = f"pillow={PIL.__version__} pillow-heif={pillow_heif.__version__} code={source_digest(__file__)}"
+"""Part of every rendition's name: a new Pillow may encode differently, and a change here makes other pixels."""
 
 
 def make_renditions(picture: Picture) -> Iterator[tuple[str, bytes]]:
@@ -62,8 +75,7 @@ def _raster(picture: Picture) -> Iterator[tuple[str, bytes]]:
     widest = max(rendition.width for format in picture.formats for rendition in format.renditions)
     scale = widest / picture.width
     upright = open_upright(picture, (round(picture.width * scale), round(picture.height * scale)))
-    alpha = picture.formats[-1].extension == "png"
-    image = in_srgb(upright, "RGBA" if alpha else "RGB")
+    image = in_srgb(upright, "RGBA" if picture.alpha else "RGB")
     image.info = {}
     widths = [rendition.width for rendition in picture.formats[0].renditions]
     for index, width in enumerate(widths):
@@ -79,6 +91,8 @@ def _raster(picture: Picture) -> Iterator[tuple[str, bytes]]:
 
 def in_srgb(image: Image.Image, mode: str) -> Image.Image:
     """The image in sRGB, the colour space browsers assume for a picture without a profile."""
+    if image.mode in ("I", "I;16", "I;16B", "I;16L", "F"):  # 16-bit and float grey: to 8 bits, not clipped to white
+        image = image.convert("I").point(lambda value: value / 256).convert("L")
     profile = image.info.get("icc_profile")
     if profile and image.mode in ("RGB", "RGBA", "CMYK"):
         try:

@@ -57,14 +57,20 @@ class Fingerprints:
         parts = [self.base, self._templates([plan.template]), plan.path, plan.template, plan.title]
         parts += [repr(plan.crumbs), repr(plan.in_sitemap), self._describe(plan.values)]
         if plan.body is not None:
-            parts += [self._templates([DOSE_BOX, BODY_PICTURE]), plan.body.body, self._body_targets(plan.body)]
+            body = plan.body
+            parts += [
+                self._templates([DOSE_BOX, BODY_PICTURE]),
+                body.body,
+                self._body_targets(body),
+                repr(body.body_media),
+            ]
         return _digest(*parts)
 
     def _page(self, page: Page) -> str:
-        """What lists and links show of a page: every field but its body."""
+        """What lists and links show of a page: every field but its body and the pictures in it."""
         key = id(page)
         if key not in self.fields:
-            self.fields[key] = _digest(repr(dataclasses.replace(page, body="", body_line=0)))
+            self.fields[key] = _digest(repr(dataclasses.replace(page, body="", body_line=0, body_media=())))
         return self.fields[key]
 
     def _body_targets(self, page: Page) -> str:

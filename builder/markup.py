@@ -35,10 +35,14 @@ class MarkdownTooDeep(Exception):
     """A body nested so deeply that Python-Markdown's recursive parser ran out of stack."""
 
 
+_TAGS = nh3.ALLOWED_TAGS - {"img"}
+"""Pictures in bodies are ours alone (`builder.bodyimages`): an `<img>` left to Markdown would be unchecked."""
+
+
 def _clean(fragment: str) -> str:
     return nh3.clean(
         fragment,
-        tags=nh3.ALLOWED_TAGS,
+        tags=_TAGS,
         clean_content_tags={"script", "style"},
         attributes=_ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},

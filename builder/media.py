@@ -89,6 +89,8 @@ class Picture:
     decorative: bool
     width: int
     height: int
+    alpha: bool
+    """Whether the picture has transparency, which every rendition keeps."""
     formats: tuple[Format, ...]
     attribution: Attribution
     key: str

@@ -13,20 +13,19 @@ import re
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-import PIL
-import pillow_heif
 from slugify import slugify
 
 from builder.bodyimages import BodyImage
 from builder.diagnostics import Diagnostics, did_you_mean, shown_path
 from builder.fields import Fields
 from builder.files import CONTENT_FOLDER, contained, within
+from builder.imaging import RECIPE
 from builder.licenses import UnknownLicense, spdx_id
 from builder.media import Attribution, Format, MediaItem, Picture, Rendition, Video, YouTube
 from builder.model import Settings
 from builder.probe import Facts, MediaProblem, Probe
 
-__all__ = ["ITEM_KEYS", "MEDIA_FOLDER", "RECIPE", "MediaReader"]
+__all__ = ["ITEM_KEYS", "MEDIA_FOLDER", "MediaReader"]
 
 MEDIA_FOLDER = "media/"
 """Where published media go in the site."""
@@ -43,8 +42,6 @@ ITEM_KEYS = (
     "captions",
     "muted",
 )
-RECIPE = f"1 pillow={PIL.__version__} pillow-heif={pillow_heif.__version__}"
-"""Part of every rendition's name: a new Pillow may encode differently, so its files are made again."""
 
 _IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp", ".avif", ".heic", ".heif", ".gif", ".svg")
 _VIDEO_EXTENSIONS = (".mp4", ".webm", ".m4v")
@@ -81,18 +78,27 @@ class MediaReader:
             fields.error(fields.node.line, "a media item needs exactly one of 'src' (a file) and 'youtube'")
             return None
         if has_youtube:
+            self.only_for(fields, "a YouTube video", ("decorative", "captions", "muted"))
             return self.youtube(fields, attribution)
         path = self.locate(fields, "src", _IMAGE_EXTENSIONS + _VIDEO_EXTENSIONS)
         if path is None:
             return None
         if path.suffix.lower() in _VIDEO_EXTENSIONS:
+            self.only_for(fields, "a video", ("decorative",))
             return self.video(fields, path, attribution)
+        self.only_for(fields, "an image", ("poster", "captions", "muted"))
         alt, decorative = fields.text("alt"), fields.boolean("decorative")
         if "alt" in fields.entries and not alt:
             return None  # an empty alt, already reported as such
         if not self.alt_ok(fields, fields.line("alt") if alt else fields.node.line, alt, decorative, path):
             return None
         return self.picture(fields, path, fields.line("src"), alt, decorative, attribution)
+
+    def only_for(self, fields: Fields, what: str, keys: tuple[str, ...]) -> None:
+        """Keys that mean nothing for `what` are errors, rather than silently ignored."""
+        for key in keys:
+            if key in fields.entries:
+                fields.error(fields.line(key), f"'{key}' means nothing for {what}", "remove it")
 
     def attribution(self, fields: Fields) -> Attribution:
         license = fields.text("license")
@@ -125,7 +131,7 @@ class MediaReader:
                 )
                 fields.error(line, f"{what} has no {' and no '.join(missing)}", hint)
 
-    def alt_ok(self, fields: Fields, line: int, alt: str, decorative: bool, path: Path) -> bool:
+    def alt_ok(self, fields: Fields, line: int, alt: str, decorative: bool, path: Path, in_body: bool = False) -> bool:
         """Whether the alt text says something; a file name says nothing to a reader who cannot see the picture."""
         if decorative:
             if alt:
@@ -133,6 +139,8 @@ class MediaReader:
             return not alt
         if not alt:
             hint = "say what the picture shows, or set 'decorative: true' if it adds nothing to the text"
+            if in_body:
+                hint = f"say what the picture shows between the brackets: ![...]({path.name})"
             fields.error(line, "the image has no alt text", hint)
             return False
         names = {path.name.lower(), path.stem.lower(), re.sub(r"[-_]+", " ", path.stem.lower())}
@@ -155,6 +163,11 @@ class MediaReader:
         path = Path(os.path.normpath(base / src.lstrip("/")))
         if not within(path.absolute(), self.content.absolute()):
             fields.error(line, f"'{src}' lies outside the content folder", "keep media in content/media/")
+            return None
+        hidden = [part for part in path.relative_to(self.content).parts if part.startswith(".")]
+        if hidden:
+            message = f"'{src}' is in a hidden file or folder ({hidden[0]}), which the guide never reads"
+            fields.error(line, message, "move it to content/media/")
             return None
         if path.suffix.lower() not in extensions:
             listed = ", ".join(extension.lstrip(".") for extension in extensions)
@@ -192,7 +205,7 @@ class MediaReader:
         recipe = _recipe(facts, self.settings)
         key = hashlib.blake2b(f"{facts.digest}\0{recipe}\0{RECIPE}".encode(), digest_size=16).hexdigest()
         formats = _formats(facts, key, slugify(path.stem) or "image", recipe)
-        return Picture(path, line, alt, decorative, facts.width, facts.height, formats, attribution, key)
+        return Picture(path, line, alt, decorative, facts.width, facts.height, facts.alpha, formats, attribution, key)
 
     def video(self, fields: Fields, path: Path, attribution: Attribution) -> Video | None:
         facts = self.facts(fields, fields.line("src"), path)
@@ -246,7 +259,7 @@ class MediaReader:
         found = []
         for image in images:
             path = self.find(fields, image.line, image.src, _IMAGE_EXTENSIONS)
-            if path is None or not self.alt_ok(fields, image.line, image.alt, False, path):
+            if path is None or not self.alt_ok(fields, image.line, image.alt, False, path, in_body=True):
                 continue
             attribution = credited.get(path, Attribution(caption=image.title))
             if path not in credited:

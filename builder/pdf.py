@@ -46,9 +46,10 @@ def card_pdfs(files: dict[str, bytes], cards: list[str], cache: BuildCache, work
     for name, data in static.items():
         assets.update(name.encode() + b"\0" + data)
     pdfs = {}
-    for name, data in static.items():
-        (workspace / name).parent.mkdir(parents=True, exist_ok=True)
-        (workspace / name).write_bytes(data)
+    for name, data in files.items():  # pictures too: their names carry their digest, and cards name them
+        if name not in cards:
+            (workspace / name).parent.mkdir(parents=True, exist_ok=True)
+            (workspace / name).write_bytes(data)
     for card in cards:
         key = assets.copy()
         key.update(files[card])

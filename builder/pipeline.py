@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from builder.cache import CODE_STAMP, BuildCache
+from builder.cards import CARD_PICTURE_WIDTH
 from builder.crossref import cross_index
 from builder.diagnostics import Diagnostics
 from builder.files import list_files, regular_file
@@ -228,7 +229,8 @@ def _build(
         for name in work.kept:
             keep_file(staging, output, name)
         shared = share_cards(guide, folders).values() if guide.settings.base_url else ()
-        published = publish_media(site_media(guide), shared, staging, output, builder.cache, options.jobs)
+        trusted = last.get("files", set()) if _describes(last, output) else set()
+        published = publish_media(site_media(guide), shared, staging, output, trusted, builder.cache, options.jobs)
         if published.problems:
             diagnostics.items.extend(published.problems)
             return None
@@ -245,7 +247,9 @@ def _build(
         search_current = _finish_search(indexing, staging, output, last, exact)
         if make_pdfs:
             cards = sorted(output_file(plan.path) for plan in plans if plan.template == "card.html")
-            card_pages = {name: (staging / name).read_bytes() for name in cards} | static
+            pictures = [exercise.main_image for exercise in guide.exercises.values() if exercise.main_image]
+            shown = {picture.rendition(CARD_PICTURE_WIDTH).path for picture in pictures}
+            card_pages = {name: (staging / name).read_bytes() for name in [*cards, *shown]} | static
             with scratch_folder(output, "pdf") as workspace:
                 for name, data in card_pdfs(card_pages, cards, builder.cache, workspace).items():
                     put_file(staging, output, name, data)

@@ -72,7 +72,7 @@ class MediaProblem(Exception):
     """A media file that cannot be published, said for its author; `hint` says what to do."""
 
     def __init__(self, message: str, hint: str = "") -> None:
-        super().__init__(message)
+        super().__init__(" ".join(message.split()))  # one line: libheif's messages hold line breaks
         self.hint = hint
 
 
@@ -146,10 +146,14 @@ def _image_facts(path: Path, thorough: bool) -> Facts:
             if width * height > MAX_PIXELS or width * height * frames > MAX_FRAME_PIXELS:
                 raise _too_large(width, height, frames)
             name = _IMAGE_FORMATS[image.format or ""]
-            orientation = image.getexif().get(ORIENTATION_TAG)
+            if frames > 1 and name != "gif":
+                message = f"the image is an animated {name.upper()}; the site publishes animations as GIF only"
+                raise MediaProblem(message, "save it as an animated GIF, or as a video with 'muted: true'")
+            orientation = _orientation(image)
             alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
-            if thorough and name == "jpeg":
-                image.draft("RGB", (max(1, width // 8), max(1, height // 8)))
+            if thorough:
+                if name == "jpeg":
+                    image.draft("RGB", (max(1, width // 8), max(1, height // 8)))
                 with strict_loading():
                     image.load()
     except UnidentifiedImageError as error:
@@ -161,6 +165,18 @@ def _image_facts(path: Path, thorough: bool) -> Facts:
         width, height = height, width
     animated = name == "gif" and frames > 1
     return Facts("image", name, _digest(path), width, height, alpha, animated)
+
+
+def _orientation(image: Image.Image) -> int | None:
+    """The EXIF orientation, read without decoding pixels: Pillow's `getexif` decodes a whole PNG to find its eXIf."""
+    if image.format != "PNG":
+        return image.getexif().get(ORIENTATION_TAG)
+    raw = image.info.get("exif")  # an eXIf chunk before the pixels; one after them is rare, and left unread
+    if not raw:
+        return None
+    exif = Image.Exif()
+    exif.load(raw)
+    return exif.get(ORIENTATION_TAG)
 
 
 def _open_unchecked(path: Path) -> Image.Image:

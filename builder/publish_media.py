@@ -10,6 +10,7 @@ What no page uses any more is simply not carried over.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,12 +34,13 @@ class SiteMedia:
     """The media of one guide: pictures by key with the lines that name them, and files published as they are."""
 
     pictures: dict[str, Picture] = field(default_factory=dict)
+    """By the path of their `<img>` file: two sources with the same bytes and other names publish apart."""
     named_at: dict[str, list[tuple[Path, int]]] = field(default_factory=dict)
     copies: dict[str, Path] = field(default_factory=dict)
 
     def add_picture(self, page: Path, picture: Picture) -> None:
-        self.pictures.setdefault(picture.key, picture)
-        self.named_at.setdefault(picture.key, []).append((page, picture.line))
+        self.pictures.setdefault(picture.fallback.path, picture)
+        self.named_at.setdefault(picture.fallback.path, []).append((page, picture.line))
 
     def add(self, page: Path, item: MediaItem) -> None:
         if isinstance(item, Picture):
@@ -94,25 +96,40 @@ def _make(number: int) -> tuple[int, str, str]:
         files = make_renditions(made) if isinstance(made, Picture) else iter([(made.path, draw_share_image(made))])
         for name, data in files:
             put_file(_JOB.staging, _JOB.output, name, data)
-            _JOB.cache.put_blob(_blob_name(name), data)
+            _JOB.cache.put_blob(_blob_name(made, name), data)
     except MediaProblem as problem:
         return number, str(problem), problem.hint
     return number, "", ""
 
 
-def _blob_name(name: str) -> str:
-    return f"media/{Path(name).name}"
+def _blob_name(made: Made, name: str) -> str:
+    """Where the cache keeps a made file: under the whole digest of what it is made from, not the site name's twelve
+    characters, so that no file planted in a shared cache can be taken for another by a chosen collision.
+    """
+    digest = made.key if isinstance(made, Picture) else made.digest
+    return f"media/{digest}/{Path(name).name}"
 
 
 def publish_media(
-    media: SiteMedia, cards: Iterable[ShareCard], staging: Path, output: Path, cache: BuildCache, jobs: int
+    media: SiteMedia,
+    cards: Iterable[ShareCard],
+    staging: Path,
+    output: Path,
+    trusted: set[str],
+    cache: BuildCache,
+    jobs: int,
 ) -> MediaSummary:
-    """Put every file of `media`, and the share images of `cards`, into `staging`, the new site beside `output`."""
+    """Put every file of `media`, and the share images of `cards`, into `staging`, the new site beside `output`.
+
+    `trusted` names the files of `output` that the last build wrote (none when the folder is not the site it
+    left): only those are carried over.
+    """
     for name, source in media.copies.items():
-        if not _carry(staging, output, name):
-            put_file(staging, output, name, source.read_bytes())
+        if not (name in trusted and _carry(staging, output, name)):
+            (staging / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, staging / name)  # a video may be large: copied, never held in memory
     candidates: list[Made] = [*media.pictures.values(), *cards]
-    waiting = [made for made in candidates if not _reuse(_files(made), staging, output, cache)]
+    waiting = [made for made in candidates if not _reuse(made, trusted, staging, output, cache)]
     global _JOB
     _JOB = _Job(waiting, staging, output, cache)
     summary = MediaSummary(made=len(waiting))
@@ -122,7 +139,7 @@ def publish_media(
             if problem and isinstance(picture, Picture):
                 summary.problems += [
                     Diagnostic(shown_path(page), line, f"{shown_path(picture.source)}: {problem}", hint)
-                    for page, line in media.named_at[picture.key]
+                    for page, line in media.named_at[picture.fallback.path]
                 ]
     finally:
         _JOB = None
@@ -135,13 +152,14 @@ def _files(made: Made) -> list[str]:
     return [rendition.path for format in made.formats for rendition in format.renditions]
 
 
-def _reuse(names: list[str], staging: Path, output: Path, cache: BuildCache) -> bool:
-    """Whether every file named could be taken from the last site or the cache, as all of them were then."""
-    if all(regular_file(output / name) for name in names):
+def _reuse(made: Made, trusted: set[str], staging: Path, output: Path, cache: BuildCache) -> bool:
+    """Whether every file of `made` could be taken from the last site or the cache, as all of them were then."""
+    names = _files(made)
+    if all(name in trusted and regular_file(output / name) for name in names):
         for name in names:
             keep_file(staging, output, name)
         return True
-    blobs = [cache.blob(_blob_name(name)) for name in names]
+    blobs = [cache.blob(_blob_name(made, name)) for name in names]
     if any(blob is None for blob in blobs):
         return False
     for name, blob in zip(names, blobs, strict=True):

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from builder.diagnostics import Diagnostics
 from builder.files import regular_file
+from builder.media import Picture
 from builder.mediaread import MediaReader
 from builder.model import Guide, Page
 from builder.pages import PagePlan, output_file
@@ -82,7 +83,7 @@ class LastBuild:
             diagnostics = Diagnostics()
             document = documents.read(page.path, diagnostics)
             edited = document and reread_page(self.guide, kind, page, document, self.media, diagnostics)
-            if not edited or dataclasses.replace(edited, body=page.body) != page:
+            if not edited or _beside_body(edited) != _beside_body(page):
                 return None
             edits[page.slug] = edited
         return edits
@@ -108,3 +109,12 @@ class LastBuild:
         for page in edits.values():
             sources[os.path.abspath(page.path)] = (sources[os.path.abspath(page.path)][0], page)
         return files, dataclasses.replace(self, body_plans=body_plans, sources=sources)
+
+
+def _beside_body(page: Page) -> tuple[Page, list[Picture]]:
+    """A page without its body, and its body's pictures without their lines: what the quick path needs unchanged.
+
+    A body picture moved by an edit is still published; a new or changed one must be made, which the full build does.
+    """
+    pictures = [dataclasses.replace(picture, line=0) for picture in page.body_media]
+    return dataclasses.replace(page, body="", body_line=0, body_media=()), pictures

@@ -30,7 +30,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from builder.dates import long_date
 from builder.dose import format_dose, format_estimate
-from builder.imaging import in_srgb, open_upright
+from builder.imaging import in_srgb, open_upright, source_digest
 from builder.media import Picture
 from builder.model import Article, Exercise, Guide, Page, Routine, Settings
 from builder.probe import MediaProblem
@@ -52,8 +52,8 @@ __all__ = [
 
 WIDTH, HEIGHT = 1200, 630
 """The size Open Graph and Twitter's large card crop least."""
-RECIPE = f"share 1 pillow={PIL.__version__}"
-"""Part of every card's name: change the number with any change to how cards are drawn."""
+RECIPE = f"share pillow={PIL.__version__} code={source_digest(__file__)}"
+"""Part of every card's name: a new Pillow or a change to how cards are drawn draws them again."""
 SOCIAL_FOLDER = "social/"
 FONT_FILES = ("fonts/DejaVuSans-Bold.ttf", "fonts/DejaVuSans.ttf")
 """The bold face for the title, the regular one for the rest; a theme may replace either file."""
@@ -120,11 +120,15 @@ class ShareCard:
         return f"image/{self.extension}"
 
     @property
-    def path(self) -> str:
+    def digest(self) -> str:
+        """A digest of everything the card is drawn from."""
         inputs = [RECIPE, self.site_title, self.title, self.subtitle, self.fonts.digest, self.extension]
         inputs.append(self.photo.key if self.photo is not None else "")
-        digest = hashlib.sha256("\0".join(inputs).encode()).hexdigest()[:12]
-        return f"{SOCIAL_FOLDER}{self.kind}-{self.slug}.{digest}.{self.extension}"
+        return hashlib.sha256("\0".join(inputs).encode()).hexdigest()
+
+    @property
+    def path(self) -> str:
+        return f"{SOCIAL_FOLDER}{self.kind}-{self.slug}.{self.digest[:12]}.{self.extension}"
 
     @property
     def alt(self) -> str:

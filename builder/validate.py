@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from builder.bodyimages import find_images
+from builder.bodyimages import find_images, stray_images
 from builder.cards import CARD_SIZES, CardSize, card_layout, larger_sizes
 from builder.diagnostics import Diagnostics, did_you_mean
 from builder.discovery import SourceFile, discover
@@ -114,6 +114,9 @@ class _Loader:
             hint = "flatten the lists, quotes, emphasis or HTML blocks nested here"
             self.error(document.path, document.body_line + deep, message, hint)
         media = self.media.items(fields)
+        for line in stray_images(document.body, document.body_line):
+            hint = 'write it as ![what it shows](path/to/picture.jpg "caption"), a file of the guide'
+            self.error(document.path, line, "an image the site cannot publish", hint)
         return {
             "slug": source.slug,
             "path": source.path,

@@ -12,13 +12,14 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from PIL import Image
 from playwright.sync_api import Browser
+from pypdf import PdfReader
 
 from builder import imaging, publish_media
 from builder.diagnostics import Diagnostics
 from builder.pipeline import Builder, BuildOptions, build
 from builder.probe import Probe
 from tests.conftest import TESTS, Run, site_snapshot
-from tests.mediafiles import COMMENT, MAKER, every_kind, rotated_jpeg
+from tests.mediafiles import COMMENT, MAKER, alpha_png, every_kind, rotated_jpeg
 from tests.serving import serve
 from tests.sitecheck import broken_links
 
@@ -368,3 +369,117 @@ def test_the_youtube_facade_loads_nothing_from_youtube_until_clicked(built_pictu
     assert results.violations_count == 0, results.generate_report()
     assert source == "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ?autoplay=1"
     assert after and all(address.startswith("https://www.youtube-nocookie.com/") for address in after)
+
+
+def test_two_files_with_the_same_bytes_are_both_published(pictured: Path, run_guide: Callable[..., Run]) -> None:
+    media = pictured / "content/media"
+    (media / "copy.jpg").write_bytes((media / "rotated.jpg").read_bytes())
+    article = pictured / "content/articles/hello.md"
+    article.write_text(article.read_text() + "\n![The same photo, under another name](../media/copy.jpg)\n")
+    assert run_guide("build").code == 0
+    assert broken_links(pictured / "output", root_path="/test/") == []
+    assert [path.name for path in published(pictured / "output") if path.name.startswith("copy.")]
+
+
+@pytest.mark.parametrize("formats", ["[webp]", "[avif, webp]", "[webp, png]"])
+def test_transparency_is_kept_in_every_format_that_holds_it(
+    pictured: Path, run_guide: Callable[..., Run], formats: str
+) -> None:
+    settings = pictured / "content/site.yml"
+    settings.write_text(settings.read_text() + f"media:\n  formats: {formats}\n")
+    assert run_guide("build").code == 0
+    for path in published(pictured / "output"):
+        if path.name.startswith("alpha."):
+            with Image.open(path) as image:
+                assert image.mode == "RGBA" and image.getpixel((0, 0))[3] == 0, path.name
+
+
+BODY_IMAGES = """
+![A disc in angle brackets](<../media/my photo.png> 'single quotes')
+
+![A disc, encoded](../media/my%20photo.png) and ![A disc [with brackets] in the alt](../media/p\\(1\\).png (parens))
+
+<img src="https://tracker.example/pixel.png" alt="">
+"""
+
+
+def test_every_form_of_inline_image_is_published_and_raw_img_is_removed(
+    guide: Path, run_guide: Callable[..., Run]
+) -> None:
+    media = guide / "content/media"
+    media.mkdir()
+    alpha_png(media / "my photo.png")
+    alpha_png(media / "p(1).png")
+    article = guide / "content/articles/hello.md"
+    article.write_text(article.read_text() + BODY_IMAGES)
+    result = run_guide("build")
+    assert result.code == 0, result.err
+    page = (guide / "output/articles/hello/index.html").read_text()
+    for alt in ("A disc in angle brackets", "A disc, encoded", "A disc [with brackets] in the alt"):
+        assert f'alt="{alt}" loading="lazy"' in page
+    assert '<small class="media__caption">single quotes</small>' in page
+    assert "tracker.example" not in page and "<img src=" not in page.split('<picture class="picture">')[0]
+    assert broken_links(guide / "output", root_path="/test/") == []
+
+
+def test_images_the_site_cannot_publish_are_errors(guide: Path, run_guide: Callable[..., Run]) -> None:
+    media = guide / "content/media"
+    (media / ".hidden").mkdir(parents=True)
+    alpha_png(media / ".hidden/disc.png")
+    frames = [Image.new("RGB", (20, 20), colour) for colour in ("red", "blue")]
+    frames[0].save(media / "moving.webp", save_all=True, append_images=frames[1:])
+    alpha_png(media / "disc.png")
+    article = guide / "content/articles/hello.md"
+    lines = len(article.read_text().splitlines())
+    reference = "\n![A disc][ref]\n\n[ref]: https://tracker.example/pixel.png\n"
+    article.write_text(article.read_text() + reference + "\n![A hidden disc](../media/.hidden/disc.png)\n")
+    items = ["  - src: ../media/moving.webp", "    alt: Colours", "  - src: ../media/disc.png", "    alt: A disc"]
+    with_front_matter(guide / PLANK, "\n".join(["media:", *items, "    muted: true"]))
+    result = run_guide("check")
+    hint = 'write it as ![what it shows](path/to/picture.jpg "caption"), a file of the guide'
+    assert result.err_lines == [
+        f"content/articles/hello.md:{lines + 2}: an image the site cannot publish; {hint}",
+        f"content/articles/hello.md:{lines + 6}: '../media/.hidden/disc.png' is in a hidden file or folder (.hidden),"
+        " which the guide never reads; move it to content/media/",
+        "content/exercises/plank.md:18: content/media/moving.webp: the image is an animated WEBP; the site publishes"
+        " animations as GIF only; save it as an animated GIF, or as a video with 'muted: true'",
+        "content/exercises/plank.md:22: 'muted' means nothing for an image; remove it",
+        "guide: 4 errors",
+    ]
+
+
+def test_a_sixteen_bit_grey_png_keeps_its_tones(guide: Path, run_guide: Callable[..., Run]) -> None:
+    media = guide / "content/media"
+    media.mkdir()
+    ramp = Image.linear_gradient("L").rotate(90, expand=True).resize((600, 100))  # dark on the left
+    ramp.convert("I").point(lambda value: value * 256).convert("I;16").save(media / "deep.png")
+    with_front_matter(guide / PLANK, "media:\n  - src: ../media/deep.png\n    alt: A grey ramp\n")
+    assert run_guide("build").code == 0
+    ramp = next(path for path in published(guide / "output") if path.name.endswith(".480.jpeg"))
+    with Image.open(ramp) as image:
+        tones = [image.convert("L").getpixel((x, 50)) for x in (5, 240, 475)]
+    assert tones[0] < 30 and 100 < tones[1] < 160 and tones[2] > 220, tones
+
+
+def test_moving_a_body_image_keeps_the_preview_on_its_quick_path(pictured: Path) -> None:
+    options = BuildOptions(pictured / "content", pictured / "output", cache=pictured / ".guide-cache", jobs=1)
+    builder = Builder(options)
+    assert builder.build(Diagnostics()) is not None
+    plank = pictured / PLANK
+    plank.write_text(
+        plank.read_text().replace("Brace as for a cough.", "A new first paragraph.\n\nBrace as for a cough.")
+    )
+    result = builder.rebuild([plank], Diagnostics())
+    assert result is not None and result.rendered == 1
+
+
+def test_a_card_with_pictures_prints_them_and_credits_them(pictured: Path, run_guide: Callable[..., Run]) -> None:
+    routine = pictured / "content/routines/core-basics.md"
+    routine.write_text(routine.read_text().replace("exercises:", "card:\n  images: true\nexercises:", 1))
+    assert run_guide("build", "--pdf").code == 0
+    card = (pictured / "output/routines/core-basics/card/index.html").read_text()
+    assert card.count('<img class="sheet__image"') == 1  # the plank's photo; the bird dog has none
+    assert '<span class="sheet__credits">Pictures: Jo Coach (CC-BY-4.0)</span>' in card
+    pdf = PdfReader(pictured / "output/routines/core-basics/card/card.pdf")
+    assert len(pdf.pages) == 1
+    assert len(pdf.pages[0].images) == 1

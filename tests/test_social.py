@@ -78,6 +78,7 @@ def picture(
         decorative=False,
         width=width,
         height=height,
+        alpha=False,
         formats=(Format("webp", renditions("webp")), Format(extension, renditions(extension))),
         attribution=attribution,
         key="0123456789ab" + "c" * 52,

@@ -150,6 +150,7 @@
       picture.height = 72;
       item.classList.add("search-result--pictured");
       item.prepend(picture);
+      if (data.meta.image_credit) item.append(element("small", "search-result__credit", data.meta.image_credit));
     }
     if (data.meta.summary) item.append(element("p", "search-result__summary", data.meta.summary));
     if (query) {
