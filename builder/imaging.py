@@ -101,15 +101,17 @@ def in_srgb(image: Image.Image, mode: str) -> Image.Image:
     if image.mode in ("I", "I;16", "I;16B", "I;16L", "F"):  # 16-bit and float grey: to 8 bits, not clipped to white
         image = image.convert("I").point(lambda value: value / 256).convert("L")
     profile = image.info.get("icc_profile")
-    if profile and image.mode in ("RGB", "RGBA", "CMYK"):
-        try:
-            source = ImageCms.ImageCmsProfile(io.BytesIO(profile))
-            converted = ImageCms.profileToProfile(image, source, ImageCms.createProfile("sRGB"), outputMode=mode)
-            if converted is not None:
-                return converted
-        except (ImageCms.PyCMSError, OSError):
-            pass  # a damaged profile: the pixels are taken as sRGB already
-    return image.convert(mode)
+    converted = _profile_converted(image, profile, mode) if profile and image.mode in ("RGB", "RGBA", "CMYK") else None
+    return converted or image.convert(mode)
+
+
+def _profile_converted(image: Image.Image, profile: bytes, mode: str) -> Image.Image | None:
+    """The image converted from its ICC profile to sRGB; None for a damaged profile, whose pixels are taken as sRGB."""
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(profile))
+        return ImageCms.profileToProfile(image, source, ImageCms.createProfile("sRGB"), outputMode=mode)
+    except (ImageCms.PyCMSError, OSError):
+        return None
 
 
 def _animation(picture: Picture) -> bytes:
