@@ -31,7 +31,7 @@ __all__ = ["RECIPE", "SAVE_OPTIONS", "in_srgb", "make_renditions", "open_upright
 
 SAVE_OPTIONS: dict[str, dict[str, Any]] = {
     "jpeg": {"format": "JPEG", "quality": 82, "optimize": True, "progressive": True},
-    "webp": {"format": "WEBP", "quality": 80, "method": 4},
+    "webp": {"format": "WEBP", "quality": 80, "method": 2},
     "avif": {"format": "AVIF", "quality": 60, "speed": 8},
     "png": {"format": "PNG", "optimize": True},
 }
@@ -72,8 +72,7 @@ def open_upright(picture: Picture, size: tuple[int, int]) -> Image.Image:
 
 
 def _raster(picture: Picture) -> Iterator[tuple[str, bytes]]:
-    widest = max(rendition.width for format in picture.formats for rendition in format.renditions)
-    scale = widest / picture.width
+    scale = max(picture.widths) / picture.width
     upright = open_upright(picture, (round(picture.width * scale), round(picture.height * scale)))
     image = in_srgb(upright, "RGBA" if picture.alpha else "RGB")
     image.info = {}

@@ -103,6 +103,19 @@ class Picture:
         """The `<img src>`: the widest rendition of the last format."""
         return self.formats[-1].renditions[-1]
 
+    @property
+    def name_stem(self) -> str:
+        """What the name of each of its files begins with, its source's stem and digest (`plank.0123456789ab.`),
+        so a page that names any of them names this.
+        """
+        name = self.fallback.path.rsplit("/", 1)[-1]
+        return name[: name.index(f".{self.key[:12]}.") + 14]
+
+    @property
+    def widths(self) -> tuple[int, ...]:
+        """The widths it is published at, narrowest first: one for an SVG or an animation, which are not resized."""
+        return tuple(rendition.width for rendition in self.formats[0].renditions)
+
     def rendition(self, width: int) -> Rendition:
         """The narrowest rendition of the fallback format at least `width` wide (else the widest): for one-size uses."""
         renditions = self.formats[-1].renditions

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -98,6 +100,12 @@ class Page:
         first = self.media[0] if self.media else None
         return first if isinstance(first, Picture) else None
 
+    @property
+    def pictures(self) -> tuple[Picture, ...]:
+        """Every picture the page shows: its media, the posters of its videos, and its body's images."""
+        items = [item if isinstance(item, Picture) else item.poster for item in self.media]
+        return (*(picture for picture in items if picture is not None), *self.body_media)
+
 
 @dataclass(frozen=True)
 class Exercise(Page):
@@ -157,3 +165,15 @@ class Guide:
 
     def pages_by_kind(self) -> dict[str, dict[str, Exercise] | dict[str, Routine] | dict[str, Article]]:
         return {"exercise": self.exercises, "routine": self.routines, "article": self.articles}
+
+    def replaced(self, pages: Iterable[Page]) -> Guide:
+        """The guide with `pages` in place of the pages of the same kind and slug, in the same order."""
+        exercises, routines, articles = dict(self.exercises), dict(self.routines), dict(self.articles)
+        for page in pages:
+            if isinstance(page, Exercise):
+                exercises[page.slug] = page
+            elif isinstance(page, Routine):
+                routines[page.slug] = page
+            elif isinstance(page, Article):
+                articles[page.slug] = page
+        return dataclasses.replace(self, exercises=exercises, routines=routines, articles=articles)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -20,7 +21,7 @@ from builder.output import put_file
 from builder.pages import PagePlan, output_file
 from builder.render import Renderer, TemplateProblem
 
-__all__ = ["RenderSummary", "forked_map", "render_pages"]
+__all__ = ["RenderSummary", "forked_map", "forked_start", "render_pages"]
 
 _Item = TypeVar("_Item")
 _Result = TypeVar("_Result")
@@ -109,5 +110,17 @@ def forked_map(function: Callable[[_Item], _Result], items: Sequence[_Item], job
     if jobs <= 1 or len(items) < 2 or "fork" not in multiprocessing.get_all_start_methods():
         yield from map(function, items)
         return
-    with multiprocessing.get_context("fork").Pool(jobs, worker_start, (os.getpid(),)) as pool:
-        yield from pool.imap_unordered(function, items)
+    with forked_start(function, items, jobs) as results:
+        yield from results
+
+
+@contextmanager
+def forked_start(
+    function: Callable[[_Item], _Result], items: Sequence[_Item], jobs: int
+) -> Iterator[Iterator[_Result]]:
+    """`function` over `items` begun in up to `jobs` forked workers while the caller goes on with other work.
+
+    The block gets the results as they finish and must take them all: leaving it stops the workers.
+    """
+    with multiprocessing.get_context("fork").Pool(min(jobs, len(items)), worker_start, (os.getpid(),)) as pool:
+        yield pool.imap_unordered(function, items)

@@ -33,7 +33,7 @@ from builder.pages import PagePlan, output_file, plan_pages
 from builder.parallel import render_pages
 from builder.pdf import PdfUnavailable, card_pdfs, check_weasyprint
 from builder.probe import Probe, read_probe_table
-from builder.publish_media import publish_media, site_media
+from builder.publish_media import publish_media, site_media, updating_media
 from builder.quick import LastBuild
 from builder.render import Renderer, template_environment
 from builder.scratch import scratch_folder
@@ -163,18 +163,30 @@ class Builder:
         state = self.cache.table("state", _read_state)
         if last is None or last.token != state.get("site") or not _describes(state, output):
             return None
-        edits = last.body_edits(changed, self.documents)
-        rendered = edits and last.render(edits)
-        if not rendered:
+        edits = last.edits(changed, self.documents)
+        if edits is None:
             return None
-        files, self.last = rendered
-        unknown = dict.fromkeys(files, "")  # the next full build renders these again rather than trust them
-        self.cache.replace("state", {**state, "pages": state["pages"] | unknown, "inputs": "", "search_current": False})
+        with updating_media(edits.made, output, self.cache, self.options.jobs) as media:
+            rendered = last.render(edits, output)
+        if rendered is None or media.failed:
+            return None
+        written, self.last = rendered
+        unknown = dict.fromkeys(written, "")  # the next full build renders these again rather than trust them
+        pages, files = state["pages"] | unknown, (state["files"] | set(media.files)) - edits.retired
+        state = {**state, "pages": pages, "files": files, "inputs": "", "search_current": False}
+        self.cache.replace("state", state)
+        self.remember_probes()
         self.cache.save()
-        for name, data in files.items():
+        for name, data in written.items():
             replace_file(output, name, data)
-        pages = len(state["pages"])
-        return BuildResult(pages, len(files), pages - len(files), 0, time.perf_counter() - started)
+        for name in edits.retired:
+            (output / name).unlink(missing_ok=True)
+        seconds = time.perf_counter() - started
+        return BuildResult(len(pages), len(written), len(pages) - len(written), 0, seconds, made=media.made)
+
+    def remember_probes(self) -> None:
+        """Keep the facts of the media files this builder's builds used, for the next builder to trust."""
+        self.cache.replace("probe", {path: self.probe.table[path] for path in self.probe.used})
 
 
 def _build(
@@ -207,7 +219,7 @@ def _build(
     )
     if guide is None or diagnostics:
         return None
-    builder.cache.replace("probe", {path: builder.probe.table[path] for path in builder.probe.used})
+    builder.remember_probes()
     media = MediaReader(options.content, guide.settings, builder.probe)
     plans = plan_pages(guide, cross_index(guide))
     pdf_problem = _pdf_problem() if options.pdf else ""

@@ -6,13 +6,18 @@ the signed build cache may hold it (a clean output, a branch switched back);
 only then is the picture decoded, on every core, one picture per task.
 Share images (`builder.social`) are named the same way and made alongside.
 What no page uses any more is simply not carried over.
+
+The preview's quick path (`builder.quick`) puts a changed picture's new files
+into the finished site in place instead, from the cache or made.
 """
 
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from builder.cache import BuildCache
@@ -21,12 +26,12 @@ from builder.files import regular_file
 from builder.imaging import make_renditions
 from builder.media import MediaItem, Picture, Video
 from builder.model import Guide
-from builder.output import keep_file, put_file
-from builder.parallel import forked_map
+from builder.output import keep_file, put_file, replace_file
+from builder.parallel import forked_map, forked_start
 from builder.probe import MediaProblem
 from builder.social import ShareCard, draw_share_image
 
-__all__ = ["MediaSummary", "SiteMedia", "publish_media", "site_media"]
+__all__ = ["Made", "MediaSummary", "SiteMedia", "made_files", "publish_media", "site_media", "updating_media"]
 
 
 @dataclass
@@ -70,17 +75,24 @@ class MediaSummary:
 
     made: int = 0
     problems: list[Diagnostic] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    """The site paths of the files an update put in place."""
+    failed: int = 0
+    """Tasks of an update that could not be made."""
 
 
 Made = Picture | ShareCard
 """What a build may have to make: a picture's renditions, or a page's share image."""
 
 
+Write = Callable[[str, bytes], object]
+"""Puts one file into a site by its site path: into the new site being staged, or in place."""
+
+
 @dataclass(frozen=True)
 class _Job:
     waiting: list[Made]
-    staging: Path
-    output: Path
+    write: Write
     cache: BuildCache
 
 
@@ -95,7 +107,7 @@ def _make(number: int) -> tuple[int, str, str]:
     try:
         files = make_renditions(made) if isinstance(made, Picture) else iter([(made.path, draw_share_image(made))])
         for name, data in files:
-            put_file(_JOB.staging, _JOB.output, name, data)
+            _JOB.write(name, data)
             _JOB.cache.put_blob(_blob_name(made, name), data)
     except MediaProblem as problem:
         return number, str(problem), problem.hint
@@ -130,23 +142,54 @@ def publish_media(
             shutil.copyfile(source, staging / name)  # a video may be large: copied, never held in memory
     candidates: list[Made] = [*media.pictures.values(), *cards]
     waiting = [made for made in candidates if not _reuse(made, trusted, staging, output, cache)]
-    global _JOB
-    _JOB = _Job(waiting, staging, output, cache)
     summary = MediaSummary(made=len(waiting))
-    try:
-        for number, problem, hint in forked_map(_make, range(len(waiting)), jobs):
+    with _making(waiting, partial(put_file, staging, output), cache, jobs, alongside=False) as results:
+        for number, problem, hint in results:
             picture = waiting[number]
             if problem and isinstance(picture, Picture):
                 summary.problems += [
                     Diagnostic(shown_path(page), line, f"{shown_path(picture.source)}: {problem}", hint)
                     for page, line in media.named_at[picture.fallback.path]
                 ]
-    finally:
-        _JOB = None
     return summary
 
 
-def _files(made: Made) -> list[str]:
+@contextmanager
+def updating_media(made: Sequence[Made], output: Path, cache: BuildCache, jobs: int) -> Iterator[MediaSummary]:
+    """Put the files of `made` into the finished site `output` in place, from the cache, else made in forked
+    workers while the block goes on (rendering the pages that show them); all are in place when it ends.
+
+    A picture that cannot be made is counted in `failed`, for the full build that follows to report at its lines.
+    """
+    write = partial(replace_file, output)
+    waiting = [one for one in made if not _from_cache(one, write, cache)]
+    summary = MediaSummary(made=len(waiting), files=[name for one in made for name in made_files(one)])
+    with _making(waiting, write, cache, jobs, alongside=True) as results:
+        yield summary
+        summary.failed = sum(1 for _, problem, _ in results if problem)
+
+
+@contextmanager
+def _making(
+    waiting: list[Made], write: Write, cache: BuildCache, jobs: int, alongside: bool
+) -> Iterator[Iterator[tuple[int, str, str]]]:
+    """`waiting` made on every core, with what `_make` says of each as it finishes; `alongside`, begun in
+    forked workers at once, so the caller can do other work before it takes the results.
+    """
+    global _JOB
+    _JOB = _Job(waiting, write, cache)
+    try:
+        if alongside and waiting:
+            with forked_start(_make, range(len(waiting)), jobs) as results:
+                yield results
+        else:
+            yield forked_map(_make, range(len(waiting)), jobs)
+    finally:
+        _JOB = None
+
+
+def made_files(made: Made) -> list[str]:
+    """The site paths of the files made for a picture or a share image."""
     if isinstance(made, ShareCard):
         return [made.path]
     return [rendition.path for format in made.formats for rendition in format.renditions]
@@ -154,16 +197,22 @@ def _files(made: Made) -> list[str]:
 
 def _reuse(made: Made, trusted: set[str], staging: Path, output: Path, cache: BuildCache) -> bool:
     """Whether every file of `made` could be taken from the last site or the cache, as all of them were then."""
-    names = _files(made)
+    names = made_files(made)
     if all(name in trusted and regular_file(output / name) for name in names):
         for name in names:
             keep_file(staging, output, name)
         return True
+    return _from_cache(made, partial(put_file, staging, output), cache)
+
+
+def _from_cache(made: Made, write: Write, cache: BuildCache) -> bool:
+    """Whether every file of `made` was in the cache, and so written with `write`."""
+    names = made_files(made)
     blobs = [cache.blob(_blob_name(made, name)) for name in names]
     if any(blob is None for blob in blobs):
         return False
     for name, blob in zip(names, blobs, strict=True):
-        put_file(staging, output, name, blob or b"")
+        write(name, blob or b"")
     return True
 
 

@@ -1,32 +1,60 @@
-"""The preview's quick path: a save that changes only the Markdown body of pages re-renders just those pages.
+"""The preview's quick paths: a save that changes only Markdown bodies, or only pictures, re-renders just the
+pages that show them.
 
 A body shows on its own page and nowhere else: lists, links, cards and the
 feed show titles, summaries and doses, and a page's fingerprint covers its
 own body only (see `incremental.py`). So when a file's front matter and the
 links in its body are as the last good build left them, no other page can
-change. Anything more (a title, a new link, a new file, a template) takes the
-full incremental build, which compares the fingerprint of every page.
+change.
+
+A picture file saved again changes its renditions' names (they carry the
+digest of its bytes), and every page that shows it names them: its own page,
+lists with thumbnails, routine pages, cards. Those pages are found by the old
+names in the site's files, rendered again, and the new renditions made; the
+rest of the site stays as it is.
+
+Anything more (a title, a new link, a new file, a template) takes the full
+incremental build, which compares the fingerprint of every page.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from builder.crossref import cross_index
 from builder.diagnostics import Diagnostics
 from builder.files import regular_file
 from builder.media import Picture
 from builder.mediaread import MediaReader
 from builder.model import Guide, Page
-from builder.pages import PagePlan, output_file
+from builder.pages import PagePlan, output_file, plan_pages
+from builder.publish_media import Made, made_files
 from builder.render import Renderer, TemplateProblem
+from builder.social import ShareCard, find_fonts, share_card
 from builder.source import DocumentCache
 from builder.validate import reread_page
 
-__all__ = ["LastBuild"]
+__all__ = ["Edits", "LastBuild"]
+
+
+@dataclass(frozen=True)
+class Edits:
+    """Pages read again after a save the quick path can take, and the pictures and share images to make for them.
+
+    The builder starts making those on other cores, then renders the pages that show them meanwhile.
+    """
+
+    pages: dict[str, Page]
+    """By the absolute path of their file."""
+    made: tuple[Made, ...] = ()
+    retired: frozenset[str] = frozenset()
+    """Site paths of the files of the pictures' old versions, which no page shows any more."""
+    pictures: bool = False
+    """Whether pictures changed, not bodies: then every page that shows them is rendered again."""
 
 
 @dataclass(frozen=True)
@@ -47,10 +75,12 @@ class LastBuild:
     """Every page, with its kind, by the absolute path of its file."""
     media: MediaReader
     """Reads the media of edited pages, with the builder's probe, so unchanged pictures are not read again."""
+    samples: tuple[PagePlan, ...]
+    """A plan of each template, for `warm_up`: pages the last build rendered in other processes compile nothing here."""
 
     @classmethod
     def of(
-        cls, guide: Guide, renderer: Renderer, token: str, plans: Iterable[PagePlan], media: MediaReader
+        cls, guide: Guide, renderer: Renderer, token: str, plans: Sequence[PagePlan], media: MediaReader
     ) -> LastBuild:
         body_plans: dict[str, tuple[PagePlan, ...]] = {}
         for plan in plans:
@@ -61,19 +91,30 @@ class LastBuild:
             for kind, pages in guide.pages_by_kind().items()
             for page in pages.values()
         }
-        return cls(guide, renderer, token, body_plans, sources, media)
+        samples = {plan.template: plan for plan in plans}
+        return cls(guide, renderer, token, body_plans, sources, media, tuple(samples.values()))
 
     def warm_up(self) -> None:
-        """Render a page of each kind once, so the quick path never waits for Jinja to compile a template."""
-        first = {plan.template: plan for plans in self.body_plans.values() for plan in plans}
-        for plan in first.values():
+        """Render a page of each template once, so the quick path never waits for Jinja to compile one."""
+        for plan in self.samples:
             try:
                 self.renderer.render(plan)
             except TemplateProblem:
                 continue  # the next build reports it
 
+    def edits(self, changed: list[Path], documents: DocumentCache) -> Edits | None:
+        """What the saves of `changed` edited, when the quick path can build it; else None."""
+        bodies = self.body_edits(changed, documents)
+        return Edits(bodies) if bodies else self.picture_edits(changed, documents)
+
+    def render(self, edits: Edits, output: Path) -> tuple[dict[str, bytes], LastBuild] | None:
+        """The page files the edits change in the site `output` this build left, and what this build leaves;
+        None when a template fails.
+        """
+        return self._render_pictures(edits, output) if edits.pictures else self._render_bodies(edits)
+
     def body_edits(self, changed: Iterable[Path], documents: DocumentCache) -> dict[str, Page] | None:
-        """The pages of the `changed` files read again, by slug; None unless only their bodies changed, cleanly."""
+        """The pages of the `changed` files read again; None unless only their bodies changed, cleanly."""
         edits: dict[str, Page] = {}
         for path in changed:
             known = self.sources.get(os.path.abspath(path))
@@ -85,30 +126,108 @@ class LastBuild:
             edited = document and reread_page(self.guide, kind, page, document, self.media, diagnostics)
             if not edited or _beside_body(edited) != _beside_body(page):
                 return None
-            edits[page.slug] = edited
+            edits[os.path.abspath(page.path)] = edited
         return edits
 
-    def render(self, edits: dict[str, Page]) -> tuple[dict[str, bytes], LastBuild] | None:
-        """The files the edited bodies change, and what this build leaves; None when a template fails."""
+    def picture_edits(self, changed: Iterable[Path], documents: DocumentCache) -> Edits | None:
+        """The pages that show the `changed` files, read again; None unless each file is a picture a page shows
+        and nothing else about those pages changed.
+        """
+        sources = {os.path.abspath(path) for path in changed}
+        showing = [(kind, page) for kind, page in self.sources.values() if sources & _picture_sources(page)]
+        if not showing or not sources <= set().union(*(_picture_sources(page) for _, page in showing)):
+            return None
+        edits: dict[str, Page] = {}
+        for kind, page in showing:
+            diagnostics = Diagnostics()
+            document = documents.read(page.path, diagnostics)
+            edited = document and reread_page(self.guide, kind, page, document, self.media, diagnostics)
+            if not edited or _without_pixels(edited, sources) != _without_pixels(page, sources):
+                return None
+            edits[os.path.abspath(page.path)] = edited
+        before = {picture for _, page in showing for picture in page.pictures}
+        after = {picture for page in edits.values() for picture in page.pictures}
+        cards, old_cards = self._share_cards(edits.values()), self._share_cards(page for _, page in showing)
+        pages_now = [edits.get(path, page) for path, (_, page) in self.sources.items()]
+        in_use = {name for page in pages_now for picture in page.pictures for name in made_files(picture)}
+        gone: list[Made] = [*(before - after), *old_cards]
+        retired = {name for made in gone for name in made_files(made)} - in_use - {card.path for card in cards}
+        made = {picture.fallback.path: picture for picture in after - before}  # a poster may be the main image too
+        return Edits(edits, (*made.values(), *cards), frozenset(retired), pictures=True)
+
+    def _share_cards(self, pages: Iterable[Page]) -> list[ShareCard]:
+        """The share images of `pages`, when the site has them (they need `base_url`)."""
+        settings = self.guide.settings
+        fonts = find_fonts(self.renderer.folders)
+        return [share_card(page, settings, fonts) for page in pages] if settings.base_url else []
+
+    def _render_bodies(self, edits: Edits) -> tuple[dict[str, bytes], LastBuild] | None:
         files: dict[str, bytes] = {}
         body_plans = dict(self.body_plans)
-        for slug, page in edits.items():
-            old = self.sources[os.path.abspath(page.path)][1]
+        sources = dict(self.sources)
+        for path, page in edits.pages.items():
+            kind, old = sources[path]
             plans = tuple(
                 dataclasses.replace(
                     plan, body=page, values={key: page if value is old else value for key, value in plan.values.items()}
                 )
-                for plan in self.body_plans[slug]
+                for plan in self.body_plans[page.slug]
             )
             try:
                 files.update((output_file(plan.path), self.renderer.render(plan)) for plan in plans)
             except TemplateProblem:
                 return None
-            body_plans[slug] = plans
-        sources = dict(self.sources)
-        for page in edits.values():
-            sources[os.path.abspath(page.path)] = (sources[os.path.abspath(page.path)][0], page)
+            body_plans[page.slug] = plans
+            sources[path] = (kind, page)
         return files, dataclasses.replace(self, body_plans=body_plans, sources=sources)
+
+    def _render_pictures(self, edits: Edits, output: Path) -> tuple[dict[str, bytes], LastBuild] | None:
+        """Every page of `output` that names a file of an old version of the edited pictures, rendered again."""
+        before = {picture for path in edits.pages for picture in self.sources[path][1].pictures}
+        after = {picture for page in edits.pages.values() for picture in page.pictures}
+        names = {picture.name_stem.encode() for picture in before - after}
+        guide = self.guide.replaced([*(page for _, page in self.sources.values()), *edits.pages.values()])
+        plans = plan_pages(guide, cross_index(guide))
+        renderer = self.renderer.for_guide(guide)
+        try:
+            files = {
+                output_file(plan.path): renderer.render(plan)
+                for plan in plans
+                if _names_any(output / output_file(plan.path), names)
+            }
+        except TemplateProblem:
+            return None
+        return files, LastBuild.of(guide, renderer, self.token, plans, self.media)
+
+
+def _picture_sources(page: Page) -> set[str]:
+    return {os.path.abspath(picture.source) for picture in page.pictures}
+
+
+def _without_pixels(page: Page, sources: set[str]) -> Page:
+    """`page` without what the bytes of the `sources` decide: their pictures' sizes, transparency, files and digest."""
+
+    def blank(picture: Picture) -> Picture:
+        if os.path.abspath(picture.source) not in sources:
+            return picture
+        return dataclasses.replace(picture, width=0, height=0, alpha=False, formats=(), key="")
+
+    media = tuple(
+        blank(item)
+        if isinstance(item, Picture)
+        else dataclasses.replace(item, poster=None if item.poster is None else blank(item.poster))
+        for item in page.media
+    )
+    return dataclasses.replace(page, media=media, body_media=tuple(map(blank, page.body_media)))
+
+
+def _names_any(path: Path, names: set[bytes]) -> bool:
+    """Whether the page file at `path` names a file whose name begins with one of `names`, or is missing."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return True
+    return any(name in data for name in names)
 
 
 def _beside_body(page: Page) -> tuple[Page, list[Picture]]:

@@ -17,6 +17,7 @@ from builder.diagnostics import Diagnostic, shown_path
 from builder.dose import format_dose, format_estimate
 from builder.links import Link
 from builder.markup import BodyConverter, MarkdownTooDeep, anchor
+from builder.media import Format
 from builder.model import Article, Exercise, Guide, Page, Routine
 from builder.pages import PagePlan
 from builder.social import find_fonts, share_card
@@ -86,6 +87,7 @@ class Renderer:
         self.guide = guide
         self.settings = guide.settings
         self.folders = folders
+        self.pdf = pdf
         self.root_path = urlsplit(self.settings.base_url).path or "/"
         self.converter = BodyConverter(self.settings.trusted_html, bodies)
 
@@ -103,6 +105,7 @@ class Renderer:
             taxonomy=guide.taxonomy,
             navigation=_NAVIGATION,
             href=self._href_function(),
+            srcset=self._srcset_function(),
             asset=self._asset_function(),
             absolute=lambda path: absolute_url(self.settings.base_url, path),
             site_path=site_path,
@@ -123,6 +126,10 @@ class Renderer:
             json_ld=json_ld,
         )
 
+    def for_guide(self, guide: Guide) -> Renderer:
+        """A renderer of the same theme for another state of the guide, with the templates and bodies done so far."""
+        return Renderer(guide, self.folders, self.pdf, self.converter.cache, self.environment)
+
     def _href_function(self) -> Callable[..., str]:
         """`href(kind, key)` in templates: a link from the page being rendered to another page."""
 
@@ -131,6 +138,20 @@ class Renderer:
             return self.link(context["page_path"], site_path(kind, key))
 
         return href
+
+    def _srcset_function(self) -> Callable[..., str]:
+        """`srcset(format)` in templates: each rendition of a picture in one format, linked, with its width.
+
+        Written here rather than as a macro: a list of thumbnails calls it twice a picture, and a macro call costs
+        Jinja ten times as much, which the preview's quick path for a replaced picture pays on every list showing it.
+        """
+
+        @jinja2.pass_context
+        def srcset(context: jinja2.runtime.Context, format: Format) -> str:
+            renditions = format.renditions
+            return ", ".join(f"{self.link(context['page_path'], one.path)} {one.width}w" for one in renditions)
+
+        return srcset
 
     def _asset_function(self) -> Callable[..., str]:
         """`asset(name)` in templates: a link to a file of the theme's static/ folder."""

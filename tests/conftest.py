@@ -70,6 +70,11 @@ def site_snapshot(folder: Path) -> dict[str, bytes]:
     return {name: data for name, data in snapshot(folder).items() if name != MARKER}
 
 
+def site_pages(site: Path) -> dict[str, bytes]:
+    """A built site less its search index, which `Builder.rebuild` carries over."""
+    return {name: data for name, data in site_snapshot(site).items() if not name.startswith("pagefind/")}
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     """One headless Chromium for the whole run, closed at its end."""

@@ -11,13 +11,14 @@ import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
+from PIL import Image
 
 from builder import search
 from builder.cli import main
 from builder.diagnostics import Diagnostics
 from builder.output import site_token
 from builder.pipeline import Builder, BuildOptions
-from tests.conftest import BASE_GUIDE, site_snapshot, snapshot
+from tests.conftest import BASE_GUIDE, site_pages, site_snapshot, snapshot
 
 THEME = Path(__file__).parent.parent / "templates"
 WORDS = st.sampled_from(["steady", "brace", "reach", "slowly", "tall", "Ünïcödé", "<b>bold</b>", "[[plank]]"])
@@ -38,6 +39,10 @@ class EditedGuide(RuleBasedStateMachine):
         shutil.copytree(BASE_GUIDE / "content", self.folder / "content")
         (self.folder / "templates").mkdir()
         self.added: list[str] = []
+        (self.folder / "content/media").mkdir()
+        self.replace_a_picture("#88aacc", 120)
+        shown = "\nmedia:\n  - src: /media/photo.jpg\n    alt: A plank\n---\n"
+        _replace(self.content("exercises/plank.md"), "\n---\n", shown)
 
     def teardown(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
@@ -89,6 +94,10 @@ class EditedGuide(RuleBasedStateMachine):
         slug = data.draw(st.sampled_from(self.added))
         self.content(f"exercises/{slug}.md").unlink()
         self.added.remove(slug)
+
+    @rule(colour=st.sampled_from(["#88aacc", "#cc8844", "#ffffff"]), width=st.sampled_from([120, 200]))
+    def replace_a_picture(self, colour: str, width: int) -> None:
+        Image.new("RGB", (width, 90), colour).save(self.content("media/photo.jpg"))
 
     @rule(comment=WORDS.filter(lambda word: "<" not in word))
     def change_a_template(self, comment: str) -> None:
@@ -154,13 +163,8 @@ class PreviewedGuide(EditedGuide):
         assert (
             main(["build", "--content", content, "--templates", templates, "--output", str(clean), "--no-cache"]) == 0
         )
-        assert _pages(self.folder / "previewed") == _pages(clean)
+        assert site_pages(self.folder / "previewed") == site_pages(clean)
         shutil.rmtree(clean)
-
-
-def _pages(site: Path) -> dict[str, bytes]:
-    """A site less its search index, which `rebuild` carries over."""
-    return {name: data for name, data in site_snapshot(site).items() if not name.startswith("pagefind/")}
 
 
 for machine in (EditedGuide, PreviewedGuide):
@@ -220,7 +224,7 @@ def test_a_body_edit_renders_its_own_page_alone(tmp_path: Path, name: str) -> No
     assert result is not None and result.rendered == 1
     assert site_token(tmp_path / "output") == token  # the quick path: the page replaced in place, no new site
     assert main(["build", "--content", str(tmp_path / "content"), "--output", str(tmp_path / "clean")]) == 0
-    assert _pages(tmp_path / "output") == _pages(tmp_path / "clean")
+    assert site_pages(tmp_path / "output") == site_pages(tmp_path / "clean")
     page = tmp_path / "output" / name.removesuffix(".md") / "index.html"
     assert "A closing line, <em>added</em>." in page.read_text()
 

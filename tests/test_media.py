@@ -15,10 +15,12 @@ from playwright.sync_api import Browser
 from pypdf import PdfReader
 
 from builder import imaging, publish_media
+from builder.cli import main
 from builder.diagnostics import Diagnostics
+from builder.output import site_token
 from builder.pipeline import Builder, BuildOptions, build
 from builder.probe import Probe
-from tests.conftest import TESTS, Run, site_snapshot
+from tests.conftest import TESTS, Run, site_pages, site_snapshot
 from tests.mediafiles import COMMENT, MAKER, alpha_png, every_kind, rotated_jpeg
 from tests.serving import serve
 from tests.sitecheck import broken_links
@@ -471,6 +473,41 @@ def test_moving_a_body_image_keeps_the_preview_on_its_quick_path(pictured: Path)
     )
     result = builder.rebuild([plank], Diagnostics())
     assert result is not None and result.rendered == 1
+
+
+def test_a_replaced_picture_is_put_in_place_in_every_page_that_shows_it(pictured: Path) -> None:
+    options = BuildOptions(pictured / "content", pictured / "output", cache=pictured / ".guide-cache", jobs=1)
+    builder = Builder(options)
+    assert builder.build(Diagnostics()) is not None
+    token = site_token(pictured / "output")
+    old_key = next(path.name.split(".")[1] for path in published(pictured / "output") if "rotated" in path.name)
+    showing = {path for path in (pictured / "output").rglob("*.html") if old_key in path.read_text()}
+    assert len(showing) > 3  # its page, the lists with thumbnails, the routine: all must name the new files
+    rotated_jpeg(pictured / "content/media/rotated.jpg", (900, 1200))  # new bytes and a new shape
+    result = builder.rebuild([pictured / "content/media/rotated.jpg"], Diagnostics())
+    assert result is not None
+    assert (result.rendered, result.made) == (len(showing), 2)  # the photo, and the plank's share image
+    assert site_token(pictured / "output") == token  # in place: no new site was staged
+    clean = ["build", "--content", str(pictured / "content"), "--output", str(pictured / "clean"), "--no-cache"]
+    assert main(clean) == 0
+    assert site_pages(pictured / "output") == site_pages(pictured / "clean")  # old files gone, new ones the same bytes
+
+
+def test_a_replaced_picture_that_cannot_be_read_keeps_the_last_good_site(pictured: Path) -> None:
+    options = BuildOptions(pictured / "content", pictured / "output", cache=pictured / ".guide-cache", jobs=1)
+    builder = Builder(options)
+    assert builder.build(Diagnostics()) is not None
+    before = site_snapshot(pictured / "output")
+    photo = pictured / "content/media/rotated.jpg"
+    rotated_jpeg(photo, (900, 1200))
+    photo.write_bytes(photo.read_bytes()[:2000])
+    diagnostics = Diagnostics()
+    assert builder.rebuild([photo], diagnostics) is None
+    problem = "content/media/rotated.jpg: the image cannot be read (image file is truncated (3 bytes not processed))"
+    assert [str(diagnostic) for diagnostic in diagnostics.sorted()] == [
+        f"content/exercises/plank.md:{line}: {problem}; export it again from the original" for line in (18, 34)
+    ]
+    assert site_snapshot(pictured / "output") == before
 
 
 def test_a_card_with_pictures_prints_them_and_credits_them(pictured: Path, run_guide: Callable[..., Run]) -> None:
