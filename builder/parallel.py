@@ -107,7 +107,7 @@ def forked_map(function: Callable[[_Item], _Result], items: Sequence[_Item], job
     Workers are forked so they inherit what the caller set up (a renderer, a
     list of pictures) rather than receive it through a pipe; they end with the build (see `builder.lifetime`).
     """
-    if jobs <= 1 or len(items) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if jobs <= 1 or len(items) < 2:
         yield from map(function, items)
         return
     with forked_start(function, items, jobs) as results:
@@ -120,7 +120,11 @@ def forked_start(
 ) -> Iterator[Iterator[_Result]]:
     """`function` over `items` begun in up to `jobs` forked workers while the caller goes on with other work.
 
-    The block gets the results as they finish and must take them all: leaving it stops the workers.
+    The block gets the results as they finish and must take them all: leaving it stops the workers. Where
+    processes cannot be forked, the work is done in this process as the results are taken.
     """
+    if "fork" not in multiprocessing.get_all_start_methods():
+        yield map(function, items)
+        return
     with multiprocessing.get_context("fork").Pool(min(jobs, len(items)), worker_start, (os.getpid(),)) as pool:
         yield pool.imap_unordered(function, items)

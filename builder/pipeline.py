@@ -164,15 +164,17 @@ class Builder:
         if last is None or last.token != state.get("site") or not _describes(state, output):
             return None
         edits = last.edits(changed, self.documents)
-        if edits is None:
+        if edits is None or (edits.pictures and self.options.pdf):  # card PDFs are made by the full build alone
             return None
         with updating_media(edits.made, output, self.cache, self.options.jobs) as media:
             rendered = last.render(edits, output)
         if rendered is None or media.failed:
+            for name in set(media.files) - state["files"]:
+                (output / name).unlink(missing_ok=True)
             return None
         written, self.last = rendered
         unknown = dict.fromkeys(written, "")  # the next full build renders these again rather than trust them
-        pages, files = state["pages"] | unknown, (state["files"] | set(media.files)) - edits.retired
+        pages, files = state["pages"] | unknown, (state["files"] | set(media.files) | set(written)) - edits.retired
         state = {**state, "pages": pages, "files": files, "inputs": "", "search_current": False}
         self.cache.replace("state", state)
         self.remember_probes()

@@ -79,6 +79,21 @@ def published(site: Path) -> list[Path]:
     return sorted((site / "media").iterdir())
 
 
+def _built_by_a_builder(guide: Path) -> Builder:
+    """A builder that has built the guide once, as the preview keeps one."""
+    options = BuildOptions(guide / "content", guide / "output", cache=guide / ".guide-cache", jobs=1)
+    builder = Builder(options)
+    assert builder.build(Diagnostics()) is not None
+    return builder
+
+
+def _clean_pages(guide: Path) -> dict[str, bytes]:
+    """The pages and files of a clean build of the guide, with no cache."""
+    arguments = ["build", "--content", str(guide / "content"), "--output", str(guide / "clean"), "--no-cache"]
+    assert main(arguments) == 0
+    return site_pages(guide / "clean")
+
+
 def test_no_metadata_leaves_in_any_published_file(built_pictured: Path) -> None:
     files = published(built_pictured)
     assert len(files) > 10
@@ -464,9 +479,7 @@ def test_a_sixteen_bit_grey_png_keeps_its_tones(guide: Path, run_guide: Callable
 
 
 def test_moving_a_body_image_keeps_the_preview_on_its_quick_path(pictured: Path) -> None:
-    options = BuildOptions(pictured / "content", pictured / "output", cache=pictured / ".guide-cache", jobs=1)
-    builder = Builder(options)
-    assert builder.build(Diagnostics()) is not None
+    builder = _built_by_a_builder(pictured)
     plank = pictured / PLANK
     plank.write_text(
         plank.read_text().replace("Brace as for a cough.", "A new first paragraph.\n\nBrace as for a cough.")
@@ -476,9 +489,7 @@ def test_moving_a_body_image_keeps_the_preview_on_its_quick_path(pictured: Path)
 
 
 def test_a_replaced_picture_is_put_in_place_in_every_page_that_shows_it(pictured: Path) -> None:
-    options = BuildOptions(pictured / "content", pictured / "output", cache=pictured / ".guide-cache", jobs=1)
-    builder = Builder(options)
-    assert builder.build(Diagnostics()) is not None
+    builder = _built_by_a_builder(pictured)
     token = site_token(pictured / "output")
     old_key = next(path.name.split(".")[1] for path in published(pictured / "output") if "rotated" in path.name)
     showing = {path for path in (pictured / "output").rglob("*.html") if old_key in path.read_text()}
@@ -488,15 +499,21 @@ def test_a_replaced_picture_is_put_in_place_in_every_page_that_shows_it(pictured
     assert result is not None
     assert (result.rendered, result.made) == (len(showing), 2)  # the photo, and the plank's share image
     assert site_token(pictured / "output") == token  # in place: no new site was staged
-    clean = ["build", "--content", str(pictured / "content"), "--output", str(pictured / "clean"), "--no-cache"]
-    assert main(clean) == 0
-    assert site_pages(pictured / "output") == site_pages(pictured / "clean")  # old files gone, new ones the same bytes
+    assert site_pages(pictured / "output") == _clean_pages(pictured)  # old files gone, new ones the same bytes
+
+
+def test_a_picture_shown_through_a_link_inside_the_guide_is_replaced_there_too(pictured: Path) -> None:
+    (pictured / "content/media/alias.jpg").symlink_to("rotated.jpg")
+    shown = "media:\n  - src: /media/alias.jpg\n    alt: Bird dog"
+    with_front_matter(pictured / "content/exercises/bird-dog.md", shown)
+    builder = _built_by_a_builder(pictured)
+    rotated_jpeg(pictured / "content/media/rotated.jpg", (900, 1200))
+    assert builder.rebuild([pictured / "content/media/rotated.jpg"], Diagnostics()) is not None
+    assert site_pages(pictured / "output") == _clean_pages(pictured)
 
 
 def test_a_replaced_picture_that_cannot_be_read_keeps_the_last_good_site(pictured: Path) -> None:
-    options = BuildOptions(pictured / "content", pictured / "output", cache=pictured / ".guide-cache", jobs=1)
-    builder = Builder(options)
-    assert builder.build(Diagnostics()) is not None
+    builder = _built_by_a_builder(pictured)
     before = site_snapshot(pictured / "output")
     photo = pictured / "content/media/rotated.jpg"
     rotated_jpeg(photo, (900, 1200))
