@@ -120,10 +120,10 @@ def forked_start(
 ) -> Iterator[Iterator[_Result]]:
     """`function` over `items` begun in up to `jobs` forked workers while the caller goes on with other work.
 
-    The block gets the results as they finish and must take them all: leaving it stops the workers. Where
-    processes cannot be forked, the work is done in this process as the results are taken.
+    The block gets the results as they finish and must take them all: leaving it stops the workers. With one
+    job, nothing to do, or where processes cannot be forked, the work is done in this process as they are taken.
     """
-    if "fork" not in multiprocessing.get_all_start_methods():
+    if jobs <= 1 or not items or "fork" not in multiprocessing.get_all_start_methods():
         yield map(function, items)
         return
     with multiprocessing.get_context("fork").Pool(min(jobs, len(items)), worker_start, (os.getpid(),)) as pool:

@@ -27,7 +27,7 @@ from builder.imaging import make_renditions
 from builder.media import MediaItem, Picture, Video
 from builder.model import Guide
 from builder.output import keep_file, put_file, replace_file
-from builder.parallel import forked_map, forked_start
+from builder.parallel import forked_start
 from builder.probe import MediaProblem
 from builder.social import ShareCard, draw_share_image
 
@@ -143,7 +143,7 @@ def publish_media(
     candidates: list[Made] = [*media.pictures.values(), *cards]
     waiting = [made for made in candidates if not _reuse(made, trusted, staging, output, cache)]
     summary = MediaSummary(made=len(waiting))
-    with _making(waiting, partial(put_file, staging, output), cache, jobs, alongside=False) as results:
+    with _making(waiting, partial(put_file, staging, output), cache, jobs) as results:
         for number, problem, hint in results:
             picture = waiting[number]
             if problem and isinstance(picture, Picture):
@@ -164,26 +164,23 @@ def updating_media(made: Sequence[Made], output: Path, cache: BuildCache, jobs: 
     write = partial(replace_file, output)
     waiting = [one for one in made if not _from_cache(one, write, cache)]
     summary = MediaSummary(made=len(waiting), files=[name for one in made for name in made_files(one)])
-    with _making(waiting, write, cache, jobs, alongside=True) as results:
+    with _making(waiting, write, cache, jobs) as results:
         yield summary
         summary.failed = sum(1 for _, problem, _ in results if problem)
 
 
 @contextmanager
 def _making(
-    waiting: list[Made], write: Write, cache: BuildCache, jobs: int, alongside: bool
+    waiting: list[Made], write: Write, cache: BuildCache, jobs: int
 ) -> Iterator[Iterator[tuple[int, str, str]]]:
-    """`waiting` made on every core, with what `_make` says of each as it finishes; `alongside`, begun in
-    forked workers at once, so the caller can do other work before it takes the results.
+    """`waiting` made on every core, begun at once so the caller can do other work before it takes the results:
+    what `_make` says of each, as it finishes.
     """
     global _JOB
     _JOB = _Job(waiting, write, cache)
     try:
-        if alongside and waiting:
-            with forked_start(_make, range(len(waiting)), jobs) as results:
-                yield results
-        else:
-            yield forked_map(_make, range(len(waiting)), jobs)
+        with forked_start(_make, range(len(waiting)), jobs) as results:
+            yield results
     finally:
         _JOB = None
 

@@ -54,8 +54,13 @@ class Edits:
     made: tuple[Made, ...] = ()
     retired: frozenset[str] = frozenset()
     """Site paths of the files of the pictures' old versions, which no page shows any more."""
-    pictures: bool = False
-    """Whether pictures changed, not bodies: then every page that shows them is rendered again."""
+    stale: frozenset[bytes] | None = None
+    """For pictures changed, not bodies: what the names of their old files begin with. Every page of the site
+    that names one is rendered again."""
+
+    @property
+    def pictures(self) -> bool:
+        return self.stale is not None
 
 
 @dataclass(frozen=True)
@@ -112,7 +117,9 @@ class LastBuild:
         """The page files the edits change in the site `output` this build left, and what this build leaves;
         None when a template fails.
         """
-        return self._render_pictures(edits, output) if edits.pictures else self._render_bodies(edits)
+        if edits.stale is None:
+            return self._render_bodies(edits)
+        return self._render_pictures(edits.pages, edits.stale, output)
 
     def body_edits(self, changed: Iterable[Path], documents: DocumentCache) -> dict[str, Page] | None:
         """The pages of the `changed` files read again; None unless only their bodies changed, cleanly."""
@@ -135,8 +142,14 @@ class LastBuild:
         and nothing else about those pages changed.
         """
         sources = {form for path in changed for form in (os.path.abspath(path), os.path.realpath(path))}
-        showing = [(kind, page) for kind, page in self.sources.values() if sources & _picture_sources(page)]
-        if not showing or not sources <= set().union(*(_picture_sources(page) for _, page in showing)):
+        showing: list[tuple[str, Page]] = []
+        shown: set[str] = set()
+        for kind, page in self.sources.values():
+            found = {form for picture in page.pictures for form in _names_of(picture)}
+            if sources & found:
+                showing.append((kind, page))
+                shown |= found
+        if not showing or not sources <= shown:
             return None
         edits: dict[str, Page] = {}
         for kind, page in showing:
@@ -154,7 +167,9 @@ class LastBuild:
         gone: list[Made] = [*(before - after), *old_cards]
         retired = {name for made in gone for name in made_files(made)} - in_use - {card.path for card in cards}
         made = {picture.fallback.path: picture for picture in after - before}  # a poster may be the main image too
-        return Edits(edits, (*made.values(), *cards), frozenset(retired), pictures=True)
+        retired_names = {name.rsplit("/", 1)[-1] for name in retired}  # a theme may name a share image alone
+        stale = {picture.name_stem for picture in before - after} | retired_names
+        return Edits(edits, (*made.values(), *cards), frozenset(retired), frozenset(map(str.encode, stale)))
 
     def _share_cards(self, pages: Iterable[Page]) -> list[ShareCard]:
         """The share images of `pages`, when the site has them (they need `base_url`)."""
@@ -182,29 +197,27 @@ class LastBuild:
             sources[path] = (kind, page)
         return files, dataclasses.replace(self, body_plans=body_plans, sources=sources)
 
-    def _render_pictures(self, edits: Edits, output: Path) -> tuple[dict[str, bytes], LastBuild] | None:
+    def _render_pictures(
+        self, edits: dict[str, Page], stale: frozenset[bytes], output: Path
+    ) -> tuple[dict[str, bytes], LastBuild] | None:
         """Every page of `output` that names a file of an old version of the edited pictures, rendered again."""
-        before = {picture for path in edits.pages for picture in self.sources[path][1].pictures}
-        after = {picture for page in edits.pages.values() for picture in page.pictures}
-        retired = {name.rsplit("/", 1)[-1] for name in edits.retired}  # a theme may name a share image alone
-        names = {name.encode() for name in (*(picture.name_stem for picture in before - after), *retired)}
-        guide = self.guide.replaced([*(page for _, page in self.sources.values()), *edits.pages.values()])
+        guide = self.guide.replaced([*(page for _, page in self.sources.values()), *edits.values()])
         plans = plan_pages(guide, cross_index(guide))
         renderer = self.renderer.for_guide(guide)
         try:
             files = {
                 output_file(plan.path): renderer.render(plan)
                 for plan in plans
-                if _names_any(output / output_file(plan.path), names)
+                if _names_any(output / output_file(plan.path), stale)
             }
         except TemplateProblem:
             return None
         return files, LastBuild.of(guide, renderer, self.token, plans, self.media)
 
 
-def _picture_sources(page: Page) -> set[str]:
-    """The files a page's pictures are named by and read from, as links inside the guide lead to them."""
-    return {form for picture in page.pictures for form in (os.path.abspath(picture.source), _real_path(picture.source))}
+def _names_of(picture: Picture) -> tuple[str, str]:
+    """The file a picture is named by, and the one it is read from, as links inside the guide lead to it."""
+    return os.path.abspath(picture.source), _real_path(picture.source)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -220,7 +233,7 @@ def _without_pixels(page: Page, sources: set[str]) -> Page:
     """`page` without what the bytes of the `sources` decide: their pictures' sizes, transparency, files and digest."""
 
     def blank(picture: Picture) -> Picture:
-        if sources.isdisjoint((os.path.abspath(picture.source), _real_path(picture.source))):
+        if sources.isdisjoint(_names_of(picture)):
             return picture
         return dataclasses.replace(picture, width=0, height=0, alpha=False, formats=(), key="")
 
@@ -233,7 +246,7 @@ def _without_pixels(page: Page, sources: set[str]) -> Page:
     return dataclasses.replace(page, media=media, body_media=tuple(map(blank, page.body_media)))
 
 
-def _names_any(path: Path, names: set[bytes]) -> bool:
+def _names_any(path: Path, names: frozenset[bytes]) -> bool:
     """Whether the page file at `path` names a file whose name begins with one of `names`, or is missing."""
     try:
         data = path.read_bytes()
