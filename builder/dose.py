@@ -17,7 +17,6 @@ __all__ = [
     "DoseError",
     "Span",
     "canonical_fields",
-    "estimate_seconds",
     "format_dose",
     "format_estimate",
     "format_seconds",
@@ -237,15 +236,7 @@ def format_dose(dose: Dose) -> str:
     return text
 
 
-def estimate_seconds(dose: Dose, seconds_per_rep: int) -> int:
-    """Upper-end time of one item: sets x sides x (reps x (rep + hold) or duration) + rests between sets."""
-    sides = 2 if dose.per_side else 1
-    hold = dose.hold.high if dose.hold else 0
-    effort = dose.reps.high * (seconds_per_rep + hold) if dose.reps else dose.duration.high  # type: ignore[union-attr]
-    rest = dose.rest.high if dose.rest else 0
-    return dose.sets.high * sides * effort + (dose.sets.high - 1) * rest
-
-
-def format_estimate(total_seconds: int) -> str:
-    """A routine's total as `about 25 min`, rounded up to the minute."""
-    return f"about {max(1, math.ceil(total_seconds / 60))} min"
+def format_estimate(seconds: Span) -> str:
+    """A routine's time as `about 25 min`, or `about 20-25 min` when its ranges matter; rounded up to the minute."""
+    low, high = (max(1, math.ceil(end / 60)) for end in (seconds.low, seconds.high))
+    return f"about {low} min" if low == high else f"about {low}-{high} min"

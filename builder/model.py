@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from builder.dose import Dose
+from builder.dose import Dose, Span
 from builder.media import MediaItem, Picture
 
 __all__ = [
@@ -40,6 +40,9 @@ class Settings:
     author: str = ""
     articles_per_page: int = 10
     seconds_per_rep: int = 3
+    player_rest: int = 30
+    player_change: int = 10
+    player_switch: int = 5
     offline: bool = False
     trusted_html: bool = False
     media_formats: tuple[str, ...] = ("webp", "jpeg")
@@ -143,7 +146,8 @@ class Routine(Page):
     card_size: str
     card_images: bool
     items: tuple[RoutineItem, ...]
-    estimated_seconds: int
+    estimate: Span
+    """Seconds the player takes at the lower and the upper end of the doses' ranges."""
     card: CardLayout
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from builder.cards import CARD_SIZES
 from builder.crossref import CrossIndex
 from builder.model import Exercise, Guide, Page, Routine
+from builder.steps import Timing, player_plans
 from builder.urls import site_path
 
 __all__ = ["PagePlan", "output_file", "plan_pages"]
@@ -58,6 +59,7 @@ def plan_pages(guide: Guide, index: CrossIndex) -> list[PagePlan]:
         PagePlan(site_path("exercises"), "exercises.html", "Exercises", {"exercises": index.exercises}, (home,)),
         PagePlan(site_path("routines"), "routines.html", "Routines", {"routines": index.routines}, (home,)),
         PagePlan(site_path("search"), "search.html", "Search", {}, (home,)),
+        PagePlan(site_path("history"), "history.html", "Your sessions", {}, (home,), in_sitemap=False),
         PagePlan("404.html", "404.html", "Page not found", in_sitemap=False),
     ]
     for exercise in index.exercises:
@@ -83,6 +85,16 @@ def plan_pages(guide: Guide, index: CrossIndex) -> list[PagePlan]:
         }
         routine_path = site_path("routine", routine.slug)
         plans.append(PagePlan(routine_path, "routine.html", routine.title, values, (home, routines_crumb), routine))
+        plans.append(
+            PagePlan(
+                site_path("play", routine.slug),
+                "play.html",
+                f"{routine.title}: player",
+                {**values, "plans": player_plans(routine.items, Timing.of(guide.settings))},
+                (home, routines_crumb, (routine.title, routine_path)),
+                in_sitemap=False,
+            )
+        )
         plans.append(
             PagePlan(
                 site_path("card", routine.slug),

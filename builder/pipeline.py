@@ -43,7 +43,9 @@ from builder.social import RECIPE as SHARE_RECIPE
 from builder.social import find_fonts, share_cards
 from builder.source import DocumentCache
 from builder.theme import static_files, theme_folders
+from builder.urls import site_path
 from builder.validate import load_guide
+from builder.webapp import app_files
 
 __all__ = ["BuildOptions", "BuildResult", "Builder", "build"]
 
@@ -258,6 +260,9 @@ def _build(
             return None
         for name, data in static.items():
             put_file(staging, output, name, data)
+        if not guide.settings.offline:
+            for name, data in app_files(renderer, staging, _kept_offline(guide), find_fonts(folders)).items():
+                put_file(staging, output, name, data)
         search_current = _finish_search(indexing, staging, output, last, exact)
         if make_pdfs:
             cards = sorted(output_file(plan.path) for plan in plans if plan.template == "card.html")
@@ -279,6 +284,14 @@ def _build(
     seconds = time.perf_counter() - started
     changed, kept = len(work.changed), len(work.kept)
     return BuildResult(len(plans), changed, kept, summary.cached, seconds, pdf_problem, _note(guide), published.made)
+
+
+def _kept_offline(guide: Guide) -> list[str]:
+    """The pages the service worker keeps: the routines, each with its player, and the history of sessions."""
+    slugs = sorted(guide.routines)
+    return [site_path("routines"), site_path("history")] + [
+        site_path(kind, s) for s in slugs for kind in ("routine", "play")
+    ]
 
 
 def _note(guide: Guide) -> str:

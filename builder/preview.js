@@ -5,6 +5,8 @@
 (() => {
   "use strict";
   const events = new EventSource("/__guide/events");
+  // A worker left by a build served on this address earlier would answer with stale pages.
+  navigator.serviceWorker?.getRegistrations().then((found) => found.forEach((one) => one.unregister()));
   let overlay = null;
 
   function hideErrors() {

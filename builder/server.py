@@ -35,6 +35,7 @@ from builder.pipeline import Builder, BuildOptions
 from builder.scratch import scratch_folder, sweep
 from builder.search import Indexing, SearchProblem
 from builder.theme import theme_folders
+from builder.webapp import WORKER
 
 __all__ = ["PortInUse", "PreviewServer", "Watcher", "preview_folder"]
 
@@ -354,6 +355,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._events()
         elif self.path == PREFIX + "preview.js":
             self._send(HTTPStatus.OK, SCRIPT.read_bytes(), "text/javascript; charset=utf-8")
+        elif urlsplit(self.path).path == "/" + WORKER:
+            self.send_error(HTTPStatus.NOT_FOUND, "The preview has no service worker: it would serve stale pages")
         else:
             self._file()
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from builder.diagnostics import Diagnostics
+from builder.dose import DoseError, Span, parse_field
 from builder.fields import Fields
 from builder.model import Settings
 from builder.source import read_yaml_file
@@ -25,7 +26,9 @@ _KEYS = (
     "offline",
     "trusted_html",
     "media",
+    "player",
 )
+_PLAYER_KEYS = ("rest", "change", "switch")
 _MEDIA_KEYS = ("formats", "widths", "require_license")
 MEDIA_FORMATS = ("avif", "webp", "jpeg", "png")
 """Formats pictures may be published in; browsers take the first they know, so modern ones go first."""
@@ -69,6 +72,10 @@ def load_settings(content: Path, diagnostics: Diagnostics) -> Settings | None:
     if media is not None:
         settings = _media_settings(media, settings)
         media.finish()
+    player = fields.mapping("player", _PLAYER_KEYS)
+    if player is not None:
+        settings = _player_settings(player, settings)
+        player.finish()
     fields.finish()
     return settings
 
@@ -91,3 +98,25 @@ def _media_settings(media: Fields, settings: Settings) -> Settings:
         media_widths=tuple(sorted(set(widths))) or settings.media_widths,
         media_require_license=media.boolean("require_license"),
     )
+
+
+def _player_settings(player: Fields, settings: Settings) -> Settings:
+    """`player:` of site.yml: the seconds of rest, change and switch where a dose gives none, one time each."""
+    found: dict[str, int] = {}
+    for key in _PLAYER_KEYS:
+        entry = player.entries.get(key)
+        if entry is None:
+            continue
+        try:
+            span = parse_field("rest", entry.value.value)
+        except DoseError as error:
+            player.error(entry.value.line, str(error).replace("'rest'", f"'{key}'"))
+            continue
+        assert isinstance(span, Span)  # a time key is never read as a flag
+        if span.is_range:
+            player.error(
+                entry.value.line, f"'{key}' must be one time, not a range", f"write {span.low}s or {span.high}s"
+            )
+        else:
+            found[f"player_{key}"] = span.low
+    return dataclasses.replace(settings, **found)  # type: ignore[arg-type]

@@ -165,7 +165,7 @@ def share_card(page: Page, settings: Settings, fonts: Fonts) -> ShareCard:
     if isinstance(page, Exercise):
         kind, subtitle = "exercise", format_dose(page.prescription)
     elif isinstance(page, Routine):
-        kind, subtitle = "routine", format_estimate(page.estimated_seconds)
+        kind, subtitle = "routine", format_estimate(page.estimate)
     elif isinstance(page, Article):
         kind, subtitle = "article", long_date(page.date)
     else:

@@ -157,7 +157,7 @@ def _routine_plan(routine: Routine, path: str, settings: Settings, absolute: Abs
     """A routine as one plan: its estimated time is how long it takes, its frequency how often to do it."""
     found = _creative_work("ExercisePlan", routine, path, settings, absolute)
     found["educationalLevel"] = routine.level
-    found["activityDuration"] = iso_duration(routine.estimated_seconds)
+    found["activityDuration"] = iso_duration(routine.estimate.high)
     if routine.frequency:
         found["activityFrequency"] = routine.frequency
     return found

@@ -13,6 +13,8 @@ _SECTIONS = {
     "exercise": "exercises/{}/",
     "routine": "routines/{}/",
     "card": "routines/{}/card/",
+    "play": "routines/{}/play/",
+    "history": "history/",
     "cards": "cards/",
     "cards-sheet": "cards/{}/",
     "article": "articles/{}/",

@@ -17,7 +17,7 @@ from builder.bodyimages import find_images, stray_images
 from builder.cards import CARD_SIZES, CardSize, card_layout, larger_sizes
 from builder.diagnostics import Diagnostics, did_you_mean
 from builder.discovery import SourceFile, discover
-from builder.dose import DOSE_KEYS, Dose, DoseError, FieldValue, estimate_seconds, make_dose, merge, parse_field
+from builder.dose import DOSE_KEYS, Dose, DoseError, FieldValue, Span, make_dose, merge, parse_field
 from builder.fields import Fields
 from builder.links import find_links
 from builder.mediaread import MediaReader
@@ -37,6 +37,7 @@ from builder.nesting import MAX_DEPTH, too_deep
 from builder.probe import Probe
 from builder.settings import load_settings
 from builder.source import Document, DocumentCache
+from builder.steps import ENDS, Timing, plan_seconds, step_plan
 from builder.taxonomy import load_taxonomy
 from builder.yamltree import Node
 
@@ -226,7 +227,7 @@ class _Loader:
             card_size=card_size,
             card_images=card_images,
             items=items,
-            estimated_seconds=sum(estimate_seconds(item.dose, self.settings.seconds_per_rep) for item in items),
+            estimate=Span(*(plan_seconds(step_plan(items, Timing.of(self.settings), end)) for end in ENDS)),
             card=self.card(fields, str(page["title"]), frequency, items, card_size, card_images),
         )
         fields.finish()

@@ -110,7 +110,7 @@ def test_pictured_cards_show_each_exercise_picture(card_site: tuple[str, Path, d
     assert "sheet__image" not in (output / "routines/a5-typical/card/index.html").read_text()
 
 
-def test_qr_code_scans_to_the_routine_page(
+def test_qr_code_scans_to_the_routine_player(
     browser: Browser,
     card_site: tuple[str, Path, dict[str, tuple[str, int]]],
 ) -> None:
@@ -125,7 +125,7 @@ def test_qr_code_scans_to_the_routine_page(
     padded = Image.new("L", (picture.width + 40, picture.height + 40), 255)
     padded.paste(picture, (20, 20))
     (code,) = zxingcpp.read_barcodes(padded)
-    assert code.text == "https://example.org/runners/routines/a6-typical/"
+    assert code.text == "https://example.org/runners/routines/a6-typical/play/"
 
 
 def test_no_qr_code_without_an_absolute_base_url(tmp_path: Path) -> None:

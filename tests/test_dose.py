@@ -1,6 +1,7 @@
-"""Tests for builder.dose: every accepted spelling, every rejection, merging, the human form and the time estimate.
+"""Tests for builder.dose: every accepted spelling, every rejection, merging, the human form and the estimate's.
 
-SPEC 3.4 (routine dose overrides and the estimate) and 3.5 (dose keys, limits, human form) are the rules.
+SPEC 3.4 (routine dose overrides) and 3.5 (dose keys, limits, human form) are the rules; the estimate's
+seconds come from the player's step plan (tests/test_steps.py).
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from builder.dose import (
     DoseError,
     Span,
     canonical_fields,
-    estimate_seconds,
     format_dose,
     format_estimate,
     format_seconds,
@@ -393,63 +393,25 @@ def test_canonical_fields_as_values() -> None:
     assert canonical_fields(Dose(duration=s(20, 30)), as_values=True) == {"duration": s(20, 30)}
 
 
-# --------------------------------------------------------------------------- estimate (SPEC 3.4)
+# --------------------------------------------------------------------------- the estimate's human form
 
 
 @pytest.mark.parametrize(
-    ("dose", "seconds_per_rep", "seconds"),
+    ("low", "high", "text"),
     [
-        # 3 sets x 2 sides x 12 reps x (3 + 5 hold) + 2 rests x 45 = 576 + 90
-        (REPS_DEFAULT, 3, 666),
-        # 3 x 2 x 12 x (4 + 5) + 2 x 45 = 648 + 90
-        (REPS_DEFAULT, 4, 738),
-        # 1 x 1 x 10 x 3
-        (Dose(reps=s(10)), 3, 30),
-        # one set: no rest between sets
-        (Dose(reps=s(10), rest=s(60)), 3, 30),
-        (Dose(reps=s(1)), 3, 3),
-        # 10 sets (upper end) x 60 s
-        (Dose(sets=s(5, 10), duration=s(60)), 3, 600),
-        # 3 x 2 x 30 (upper end); seconds_per_rep does not apply to a timed effort
-        (Dose(sets=s(3), duration=s(20, 30), per_side=True), 3, 180),
-        (Dose(sets=s(3), duration=s(20, 30), per_side=True), 10, 180),
-        # 2 sets x 45 + 1 rest x 120
-        (Dose(sets=s(2), duration=s(45), rest=s(120)), 3, 210),
-        # 3 x 10 x 3 + 2 x 90 = 90 + 180
-        (Dose(sets=s(2, 3), reps=s(8, 10), rest=s(60, 90)), 3, 270),
-        # 3 x 10 x 5 + 2 x 90 = 150 + 180
-        (Dose(sets=s(2, 3), reps=s(8, 10), rest=s(60, 90)), 5, 330),
-        # 2 sides x 8 reps x (3 + 5 hold, upper end)
-        (Dose(reps=s(8), hold=s(3, 5), per_side=True), 3, 128),
+        (0, 0, "about 1 min"),
+        (1, 1, "about 1 min"),
+        (59, 60, "about 1 min"),
+        (61, 61, "about 2 min"),
+        (120, 120, "about 2 min"),
+        (121, 121, "about 3 min"),
+        (1441, 1500, "about 25 min"),
+        (1188, 1420, "about 20-24 min"),
+        (60, 61, "about 1-2 min"),
     ],
 )
-def test_estimate_seconds(dose: Dose, seconds_per_rep: int, seconds: int) -> None:
-    assert estimate_seconds(dose, seconds_per_rep) == seconds
-
-
-@pytest.mark.parametrize(
-    ("total", "text"),
-    [
-        (0, "about 1 min"),
-        (1, "about 1 min"),
-        (59, "about 1 min"),
-        (60, "about 1 min"),
-        (61, "about 2 min"),
-        (120, "about 2 min"),
-        (121, "about 3 min"),
-        (1441, "about 25 min"),
-        (1500, "about 25 min"),
-    ],
-)
-def test_format_estimate(total: int, text: str) -> None:
-    assert format_estimate(total) == text
-
-
-def test_routine_estimate_sums_items_then_rounds_up() -> None:
-    items = [REPS_DEFAULT, Dose(sets=s(3), duration=s(20, 30), per_side=True), Dose(reps=s(10))]
-    total = sum(estimate_seconds(dose, 3) for dose in items)
-    assert total == 666 + 180 + 30
-    assert format_estimate(total) == "about 15 min"  # 876 s = 14.6 min
+def test_format_estimate(low: int, high: int, text: str) -> None:
+    assert format_estimate(Span(low, high)) == text
 
 
 # --------------------------------------------------------------------------- hypothesis strategies

@@ -244,9 +244,7 @@ def test_every_exercise_routine_and_article_has_a_card_named_by_all_it_is_drawn_
     assert all(re.fullmatch(r"social/[a-z-]+\.[0-9a-f]{12}\.png", path) for path in cards)
     assert {card.subtitle for card in cards.values()} >= {"5-10 x 60 s hold", "15 January 2026"}
     routine = base.routines["core-basics"]
-    assert share_card(routine, base.settings, find_fonts(FOLDERS)).subtitle == format_estimate(
-        routine.estimated_seconds
-    )
+    assert share_card(routine, base.settings, find_fonts(FOLDERS)).subtitle == format_estimate(routine.estimate)
 
     plank = base.exercises["plank"]
     fonts = find_fonts(FOLDERS)
@@ -362,7 +360,7 @@ def test_a_routine_is_an_exercise_plan_lasting_its_estimate(base: Guide) -> None
     routine = base.routines["core-basics"]
     plan = Head(render(base, "routines/core-basics/")).json_ld["ExercisePlan"]
     assert plan["name"] == "Core basics"
-    assert plan["activityDuration"] == iso_duration(routine.estimated_seconds)
+    assert plan["activityDuration"] == iso_duration(routine.estimate.high)
     assert plan["activityFrequency"] == "3 times a week"
 
 

@@ -1,0 +1,34 @@
+// The service worker of the built site: keeps the routines, their players and every file they
+// load available offline. Its cache is named after a digest of all it holds, so a new build
+// replaces it as a whole; old caches are deleted once the new one is complete.
+const CACHE = "guide-DIGEST";
+const FILES = ["history/", "icon-192.png", "icon-512.png", "manifest.webmanifest", "routines/", "routines/core-basics/", "routines/core-basics/play/", "static/favicon.svg", "static/history.js", "static/offline.js", "static/player.css", "static/player.js", "static/style.css"];
+const SCOPE = new URL("./", self.location).href;
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(
+    caches
+      .open(CACHE)
+      .then((cache) => cache.addAll(FILES.map((file) => new Request(SCOPE + file, { cache: "reload" }))))
+      .then(() => self.skipWaiting()),
+  );
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches
+      .keys()
+      .then((names) => Promise.all(names.filter((name) => name.startsWith("guide-") && name !== CACHE).map((name) => caches.delete(name))))
+      .then(() => self.clients.claim()),
+  );
+});
+
+// Kept files from the cache (they change only with a new worker); anything else from the network.
+self.addEventListener("fetch", (event) => {
+  if (event.request.method !== "GET") return;
+  event.respondWith(
+    caches.open(CACHE).then((cache) =>
+      cache.match(event.request, { ignoreSearch: true }).then((found) => found || fetch(event.request)),
+    ),
+  );
+});
