@@ -21,7 +21,7 @@ from playwright.sync_api import Browser, Page, expect
 from builder import server
 from builder.cli import main
 from builder.pipeline import BuildOptions
-from builder.server import PreviewServer, Watcher
+from builder.server import SCRIPT, PreviewServer, Watcher
 from tests.conftest import snapshot
 
 SECRET = b"secret outside the site"
@@ -153,6 +153,13 @@ def test_site_files_and_folders_are_served(preview: PreviewServer) -> None:
     assert _get(preview, "/static/style.css") == (200, b"body { background: rgb(1, 2, 3); }\n")
     assert _get(preview, "/exercises/plank")[0] == 301
     assert not (preview.site / "static" / "preview.js").exists()
+
+
+def test_the_preview_has_no_service_worker(preview: PreviewServer) -> None:
+    assert (preview.site / "sw.js").is_file()  # built, as `guide build` builds it
+    status, _ = _get(preview, "/sw.js")
+    assert status == 404  # but never served: a worker would keep answering with the pages of an older save
+    assert b"serviceWorker?.getRegistrations()" in SCRIPT.read_bytes()  # one left by an earlier server is removed
 
 
 @pytest.mark.parametrize(

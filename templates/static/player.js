@@ -296,7 +296,8 @@
   document.addEventListener("keydown", (event) => {
     const action = keys[event.key];
     if (!action || !state || event.altKey || event.ctrlKey || event.metaKey) return;
-    if (event.target.closest("button, a, input, select, textarea")) return; // their own activation wins
+    if (event.target.closest("a, input, select, textarea")) return; // their own keys win
+    if (event.target.closest("button") && (event.key === " " || event.key === "Enter")) return; // a button's own press
     event.preventDefault();
     actions[action]();
   });

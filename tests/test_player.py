@@ -1,0 +1,409 @@
+"""The routine player in Chromium (SPEC 4.2), on Playwright's clock, against the Python step plan.
+
+Time is Playwright's: `clock.install()` before a page loads, then `run_for` to
+let a step run out and `fast_forward` to jump as a phone that slept does. The
+browser's sound, speech, vibration and wake lock are stubs that record what the
+player asks of them. Each step's data attributes are compared with the plan
+`builder.steps` made for the same routine.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Error as PlaywrightError
+
+from builder.cli import main
+from builder.diagnostics import Diagnostics
+from builder.steps import Timing, player_plans
+from builder.validate import load_guide
+from tests.conftest import BASE_GUIDE
+from tests.serving import serve
+
+REPOSITORY = Path(__file__).parent.parent
+SHIPPED = "routines/back-and-hip-strength-for-runners/"
+
+CURL_UP = """---
+title: Curl-up
+summary: A small lift of the head and shoulders.
+region: core
+muscles:
+  primary: [transverse-abdominis]
+prescription:
+  reps: 10
+cues:
+  - Keep the neck long
+---
+Lift only the shoulders.
+"""
+
+ALL_KINDS = """---
+title: All kinds
+summary: Every kind of step the player has.
+exercises:
+  - exercise: plank
+    sets: 1-2
+    duration: 4-6s
+    rest: 3s
+  - exercise: bird-dog
+    reps: 2
+    hold: 2s
+  - exercise: curl-up
+    sets: 2
+    reps: 8-10
+  - exercise: plank
+    sets: 1
+    duration: 3s
+    per_side: true
+    note: Once on each side.
+---
+For the tests.
+"""
+
+PLAYER_SETTINGS = "seconds_per_rep: 1\nplayer:\n  rest: 2s\n  change: 3s\n  switch: 1s\n"
+
+STUBS = """
+window.__calls = [];
+const record = (...args) => window.__calls.push(args);
+class Param { setValueAtTime() {} exponentialRampToValueAtTime() {} set value(v) { record("tone", v); } }
+class Node {
+  constructor() { this.frequency = new Param(); this.gain = new Param(); }
+  connect(n) { return n; }
+  start() {}
+  stop() {}
+}
+window.AudioContext = class {
+  constructor() { record("audio"); this.currentTime = 0; this.destination = {}; }
+  createOscillator() { return new Node(); }
+  createGain() { return new Node(); }
+  resume() { return Promise.resolve(); }
+};
+Object.defineProperty(navigator, "vibrate", { value: (pattern) => { record("vibrate", pattern); return true; } });
+Object.defineProperty(navigator, "wakeLock", {
+  value: {
+    request: (type) => { record("wakeLock", type); return Promise.resolve({ release() { record("release"); } }); },
+  },
+});
+Object.defineProperty(window, "speechSynthesis", {
+  value: { speak: (said) => record("speak", said.text, said.lang), cancel() {} },
+});
+window.SpeechSynthesisUtterance = class { constructor(text) { this.text = text; } };
+"""
+
+STATE = "() => JSON.parse(localStorage.getItem('guide:player:' + location.pathname))"
+ATTRIBUTES = "() => { const d = document.querySelector('[data-player]').dataset; return {...d}; }"
+
+
+def write_all_kinds(content: Path) -> None:
+    shutil.copytree(BASE_GUIDE / "content", content)
+    (content / "exercises" / "curl-up.md").write_text(CURL_UP, encoding="utf-8")
+    (content / "routines" / "all-kinds.md").write_text(ALL_KINDS, encoding="utf-8")
+    settings = content / "site.yml"
+    settings.write_text(settings.read_text(encoding="utf-8") + PLAYER_SETTINGS, encoding="utf-8")
+
+
+def plans_of(content: Path, slug: str) -> dict[str, list[dict[str, Any]]]:
+    """The step plans the build embeds for a routine, made here by the Python that makes them there."""
+    guide = load_guide(content, Diagnostics())
+    assert guide is not None
+    return player_plans(guide.routines[slug].items, Timing.of(guide.settings))
+
+
+@pytest.fixture(scope="module")
+def all_kinds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    folder = tmp_path_factory.mktemp("player")
+    write_all_kinds(folder / "content")
+    output = folder / "output"
+    assert main(["build", "--content", str(folder / "content"), "--output", str(output), "--no-cache"]) == 0
+    with serve(output) as url:
+        yield url, folder / "content"
+
+
+@pytest.fixture(scope="module")
+def shipped(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    output = tmp_path_factory.mktemp("shipped") / "output"
+    assert main(["build", "--content", str(REPOSITORY / "content"), "--output", str(output), "--no-cache"]) == 0
+    with serve(output) as url:
+        yield url
+
+
+@pytest.fixture
+def context(browser: Browser) -> Iterator[BrowserContext]:
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    context.add_init_script(STUBS)
+    try:
+        yield context
+    finally:
+        context.close()
+
+
+def open_player(context: BrowserContext, url: str) -> tuple[Page, list[str]]:
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.clock.install()
+    page.goto(url)
+    return page, problems
+
+
+def expected(step: dict[str, Any], paused: bool = False) -> dict[str, str]:
+    remaining = "" if step["seconds"] is None else str(step["seconds"])
+    keys = ("phase", "exercise", "set", "sets", "side", "rep")
+    return {key: str(step[key]) for key in keys} | {"remaining": remaining, "paused": str(paused).lower()}
+
+
+def shown(page: Page) -> dict[str, str]:
+    found = page.evaluate(ATTRIBUTES)
+    return {key: found[key] for key in ("phase", "exercise", "set", "sets", "side", "rep", "remaining", "paused")}
+
+
+def next_step(page: Page, step: dict[str, Any]) -> None:
+    """Let a timed step run out (and 150 ms more, so the player's quick poll has seen it), or press Done."""
+    if step["seconds"] is None:
+        page.keyboard.press("Enter")
+    else:
+        left = page.evaluate(f"() => ({STATE})().endAt - Date.now()")
+        page.clock.run_for(left + 150)
+
+
+def walk(page: Page, steps: list[dict[str, Any]]) -> None:
+    for number, step in enumerate(steps):
+        assert shown(page) == expected(step), f"step {number}"
+        if step["phase"] != "done":
+            next_step(page, step)
+
+
+def start(page: Page, end: str = "low") -> None:
+    if end == "high":
+        page.check('input[name="end"][value="high"]')
+    page.click("[data-action=start]")
+
+
+def test_the_shipped_routine_plays_step_by_step_as_planned_and_is_saved_when_done(
+    context: BrowserContext, shipped: str
+) -> None:
+    plans = plans_of(REPOSITORY / "content", "back-and-hip-strength-for-runners")
+    page, problems = open_player(context, shipped + SHIPPED + "play/")
+    assert json.loads(page.locator("[data-plans]").text_content() or "") == plans
+    start(page)
+    walk(page, plans["low"])
+    assert page.locator("[data-finished]").is_visible()
+    (session,) = page.evaluate(
+        "() => JSON.parse(localStorage.getItem('guide:history:' + new URL('../../../', location).pathname))"
+    )
+    assert session["routine"] == "back-and-hip-strength-for-runners"
+    assert session["sets"] == len({(step["item"], step["set"]) for step in plans["low"] if step["phase"] == "work"})
+    assert session["skipped"] == []
+    assert page.evaluate(STATE) is None  # a finished session does not resume
+    assert problems == []
+
+
+@pytest.mark.parametrize("end", ["low", "high"])
+def test_every_kind_of_step_plays_at_either_end_of_the_ranges(
+    context: BrowserContext, all_kinds: tuple[str, Path], end: str
+) -> None:
+    url, content = all_kinds
+    steps = plans_of(content, "all-kinds")[end]
+    assert {step["phase"] for step in steps} == {"ready", "work", "rest", "switch", "next", "done"}
+    assert any(step["rep"] for step in steps) and any(step["seconds"] is None for step in steps[:-1])
+    page, problems = open_player(context, url + "routines/all-kinds/play/")
+    start(page, end)
+    walk(page, steps)
+    assert problems == []
+
+
+def test_the_chosen_end_is_remembered(context: BrowserContext, all_kinds: tuple[str, Path]) -> None:
+    url, _ = all_kinds
+    page, _ = open_player(context, url + "routines/all-kinds/play/")
+    start(page, "high")
+    page.goto(url + "routines/core-basics/play/")  # another routine, with no range, then back
+    page.goto(url + "routines/all-kinds/play/")
+    page.evaluate("() => localStorage.removeItem('guide:player:' + location.pathname)")
+    page.reload()
+    assert page.is_checked('input[name="end"][value="high"]')
+
+
+def test_pause_back_skip_and_the_ten_second_buttons(context: BrowserContext, all_kinds: tuple[str, Path]) -> None:
+    url, content = all_kinds
+    steps = plans_of(content, "all-kinds")["low"]
+    page, _ = open_player(context, url + "routines/all-kinds/play/")
+    start(page)
+    page.keyboard.press("ArrowRight")  # skip the get-ready
+    assert shown(page) == expected(steps[1])
+    page.clock.run_for(2000)
+    page.keyboard.press(" ")
+    assert shown(page) == expected(steps[1], paused=True) | {"remaining": "2"}
+    page.clock.run_for(30_000)  # paused: time stands still
+    assert shown(page)["remaining"] == "2"
+    page.keyboard.press(" ")
+    assert shown(page)["paused"] == "false"
+    page.click("[data-action=plus]")
+    assert shown(page)["remaining"] == "12"
+    page.click("[data-action=minus]")
+    assert shown(page)["remaining"] == "2"
+    page.keyboard.press("ArrowLeft")  # back to the get-ready, its time in full
+    assert shown(page) == expected(steps[0])
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+    assert shown(page) == expected(steps[3])
+    page.click("[data-action=skip]")
+    assert shown(page) == expected(steps[4])
+
+
+def test_a_reload_mid_set_resumes_where_the_session_is(context: BrowserContext, all_kinds: tuple[str, Path]) -> None:
+    url, content = all_kinds
+    steps = plans_of(content, "all-kinds")["low"]
+    page, problems = open_player(context, url + "routines/all-kinds/play/")
+    start(page)
+    page.clock.run_for(3000 + 150 + 1000)  # the get-ready, then a second into the first hold of 4
+    assert shown(page) == expected(steps[1]) | {"remaining": "3"}
+    page.reload()
+    assert shown(page) == expected(steps[1]) | {"remaining": "3"}
+    assert page.locator("[data-resumed]").is_visible()
+    page.clock.run_for(3000 + 150)
+    assert shown(page) == expected(steps[2])
+    assert problems == []
+
+
+def test_a_minute_fast_forwarded_lands_on_the_step_the_timestamps_say(context: BrowserContext, shipped: str) -> None:
+    steps = plans_of(REPOSITORY / "content", "back-and-hip-strength-for-runners")["low"]
+    page, _ = open_player(context, shipped + SHIPPED + "play/")
+    start(page)
+    for step in steps:  # up to the plank's first hold: a run of timed steps
+        if step["phase"] == "work" and step["exercise"] == "plank":
+            break
+        next_step(page, step)
+    at = next(number for number, step in enumerate(steps) if step["phase"] == "work" and step["exercise"] == "plank")
+    assert shown(page) == expected(steps[at])
+    page.clock.fast_forward(60_000)  # as a phone that slept for a minute
+    page.clock.run_for(150)
+    elapsed, landed = 60, at  # 30 s of hold, 30 s of rest, then the second hold has just begun
+    while elapsed >= steps[landed]["seconds"]:
+        elapsed -= steps[landed]["seconds"]
+        landed += 1
+    assert (steps[landed]["phase"], steps[landed]["set"]) == ("work", 2)
+    assert shown(page) == expected(steps[landed]) | {"remaining": str(steps[landed]["seconds"] - elapsed)}
+
+
+def test_sound_vibration_wake_lock_and_spoken_prompts(context: BrowserContext, all_kinds: tuple[str, Path]) -> None:
+    url, _ = all_kinds
+    page, _ = open_player(context, url + "routines/all-kinds/play/")
+    assert page.evaluate("() => window.__calls") == []  # nothing before the Start tap
+    start(page)
+    page.clock.run_for(3150)
+    calls = page.evaluate("() => window.__calls")
+    assert ["audio"] in calls and ["wakeLock", "screen"] in calls
+    assert sum(1 for call in calls if call == ["tone", 880]) == 3  # 3-2-1 of the get-ready
+    assert any(call[0] == "vibrate" for call in calls)
+    assert not any(call[0] == "speak" for call in calls)  # spoken prompts are off by default
+    page.keyboard.press(" ")
+    assert ["release"] in page.evaluate("() => window.__calls")  # paused: the screen may sleep
+    page.reload()
+    page.evaluate("() => localStorage.removeItem('guide:player:' + location.pathname)")
+    page.reload()
+    page.check("[data-speech]")
+    start(page)
+    assert ["speak", "Get ready. Plank", "en"] in page.evaluate("() => window.__calls")
+
+
+def test_history_lists_exports_imports_and_clears_sessions(
+    context: BrowserContext, all_kinds: tuple[str, Path], tmp_path: Path
+) -> None:
+    url, content = all_kinds
+    steps = plans_of(content, "all-kinds")["low"]
+    page, problems = open_player(context, url + "routines/all-kinds/play/")
+    start(page)
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")  # the first hold skipped
+    for step in steps[2:-1]:
+        next_step(page, step)
+    assert shown(page)["phase"] == "done"
+    page.goto(url + "routines/all-kinds/")
+    assert page.locator("[data-last-done]").is_visible()
+    page.goto(url + "history/")
+    rows = page.locator("[data-rows] tr")
+    assert rows.count() == 1
+    assert rows.first.locator("td").all_text_contents()[1:] == ["All kinds", "1 min", "4", "Plank"]
+    with page.expect_download() as download:
+        page.click("[data-export]")
+    exported = tmp_path / "sessions.json"
+    download.value.save_as(exported)
+    assert [session["title"] for session in json.loads(exported.read_text())] == ["All kinds"]
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("[data-clear]")
+    assert rows.count() == 0 and page.locator("[data-empty]").is_visible()
+    status = page.locator("[data-status]")
+    page.set_input_files("[data-import]", str(exported))
+    expect(status).to_have_text("Imported 1 sessions (1 in all).")
+    expect(rows).to_have_count(1)
+    page.set_input_files("[data-import]", str(exported))  # the same sessions again are not doubled
+    expect(status).to_have_text("Imported 0 sessions (1 in all).")
+    bad = tmp_path / "bad.json"
+    bad.write_text('[{"date": "yesterday"}]')
+    page.set_input_files("[data-import]", str(bad))
+    expect(status).to_have_text("That file is not a session list exported from this guide.")
+    expect(rows).to_have_count(1)
+    assert problems == []
+
+
+def test_the_player_is_accessible_and_its_controls_are_large_at_390_px(context: BrowserContext, shipped: str) -> None:
+    page, problems = open_player(context, shipped + SHIPPED + "play/")
+    intro = Axe().run(page)
+    start(page)
+    page.clock.run_for(500)
+    running = Axe().run(page)
+    sizes = page.eval_on_selector_all(
+        "[data-action]:not([hidden])", "(all) => all.map((b) => [b.offsetWidth, b.offsetHeight])"
+    )
+    assert intro.violations_count == 0, intro.generate_report()
+    assert running.violations_count == 0, running.generate_report()
+    assert all(width >= 44 and height >= 44 for width, height in sizes if width), sizes
+    assert page.get_attribute("[data-digits]", "role") == "timer"
+    assert page.get_attribute("[data-announce]", "aria-live") == "polite"
+    assert problems == []
+
+
+def test_an_offline_build_opened_from_disk_runs_the_player(context: BrowserContext, tmp_path: Path) -> None:
+    output = tmp_path / "output"
+    arguments = ["build", "--content", str(REPOSITORY / "content"), "--output", str(output), "--offline"]
+    assert main([*arguments, "--no-cache"]) == 0
+    assert not (output / "sw.js").exists() and not (output / "manifest.webmanifest").exists()
+    steps = plans_of(REPOSITORY / "content", "back-and-hip-strength-for-runners")["low"]
+    page, problems = open_player(context, (output / SHIPPED / "play" / "index.html").as_uri())
+    start(page)
+    walk(page, steps[:8])
+    assert problems == []
+
+
+def test_the_worker_keeps_routines_and_players_offline_under_a_sub_path(browser: Browser, tmp_path: Path) -> None:
+    write_all_kinds(tmp_path / "content")
+    output = tmp_path / "output"
+    assert main(["build", "--content", str(tmp_path / "content"), "--output", str(output), "--no-cache"]) == 0
+    context = browser.new_context()
+    try:
+        with serve(output, mount="/guide/") as url:
+            page = context.new_page()
+            page.goto(url + "routines/core-basics/")
+            scope = page.evaluate("async () => (await navigator.serviceWorker.ready).scope")
+            assert scope == url
+            page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+            context.set_offline(True)
+            response = page.goto(url + "routines/all-kinds/play/")
+            assert response is not None and response.ok
+            page.click("[data-action=start]")
+            assert page.get_attribute("[data-player]", "data-phase") == "ready"
+            assert (
+                page.evaluate("() => getComputedStyle(document.querySelector('.player__controls')).display") == "grid"
+            )
+            with pytest.raises(PlaywrightError):  # not kept: the worker keeps routines, not the whole site
+                page.goto(url + "exercises/plank/")
+    finally:
+        context.close()
