@@ -261,7 +261,8 @@ def _build(
         for name, data in static.items():
             put_file(staging, output, name, data)
         if not guide.settings.offline:
-            for name, data in app_files(renderer, staging, _kept_offline(guide), find_fonts(folders)).items():
+            offline_pages, players = _kept_offline(guide)
+            for name, data in app_files(renderer, staging, offline_pages, players, find_fonts(folders)).items():
                 put_file(staging, output, name, data)
         search_current = _finish_search(indexing, staging, output, last, exact)
         if make_pdfs:
@@ -286,12 +287,11 @@ def _build(
     return BuildResult(len(plans), changed, kept, summary.cached, seconds, pdf_problem, _note(guide), published.made)
 
 
-def _kept_offline(guide: Guide) -> list[str]:
-    """The pages the service worker keeps: the routines, each with its player, and the history of sessions."""
+def _kept_offline(guide: Guide) -> tuple[list[str], list[str]]:
+    """The pages the service worker keeps (the routines and the history of sessions), and the players."""
     slugs = sorted(guide.routines)
-    return [site_path("routines"), site_path("history")] + [
-        site_path(kind, s) for s in slugs for kind in ("routine", "play")
-    ]
+    pages = [site_path("routines"), site_path("history"), *(site_path("routine", slug) for slug in slugs)]
+    return pages, [site_path("play", slug) for slug in slugs]
 
 
 def _note(guide: Guide) -> str:

@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 
 from PIL import Image, ImageDraw, ImageFont
 
+from builder.mediaread import MEDIA_FOLDER
 from builder.pages import PagePlan, output_file
 from builder.render import Renderer
 from builder.social import Fonts
@@ -94,15 +95,23 @@ def _icons(manifest: dict[str, object], title: str, fonts: Fonts) -> dict[str, b
     return drawn
 
 
-def app_files(renderer: Renderer, staging: Path, pages: Iterable[str], fonts: Fonts) -> dict[str, bytes]:
-    """The manifest, its icons and the worker, for a site whose other files are all in `staging` already."""
+def app_files(
+    renderer: Renderer, staging: Path, pages: Iterable[str], players: Iterable[str], fonts: Fonts
+) -> dict[str, bytes]:
+    """The manifest, its icons and the worker, for a site whose other files are all in `staging` already.
+
+    The worker keeps `pages` and `players` and the files they load, but pictures only as the players show
+    them: one file a picture, where a `srcset` names six. Offline, the worker answers a picture's other
+    renditions (a thumbnail on a routine page) with the one it kept, found by the name they share.
+    """
     manifest_data = renderer.render(PagePlan(MANIFEST, MANIFEST, "manifest"))
     files = {MANIFEST: manifest_data, **_icons(json.loads(manifest_data), renderer.settings.title, fonts)}
     cached = set(files)
-    for page in pages:
+    for page, pictured in [(page, False) for page in pages] + [(player, True) for player in players]:
         cached.add(page)
         loaded = page_resources((staging / output_file(page)).read_text(encoding="utf-8"), page)
-        cached |= {name for name in loaded if name in files or (staging / name).is_file()}
+        kept = {name for name in loaded if pictured or not name.startswith(MEDIA_FOLDER)}
+        cached |= {name for name in kept if name in files or (staging / name).is_file()}
     digest = hashlib.sha256()
     for name in sorted(cached):
         data = files[name] if name in files else (staging / output_file(name)).read_bytes()

@@ -19,6 +19,8 @@ PAGES = [
     "routines/back-and-hip-strength-for-runners/",
     "articles/why-runners-need-a-strong-back/",
     "muscles/gluteus-medius/",
+    "routines/back-and-hip-strength-for-runners/play/",
+    "history/",
 ]
 
 

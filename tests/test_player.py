@@ -25,6 +25,7 @@ from builder.diagnostics import Diagnostics
 from builder.steps import Timing, player_plans
 from builder.validate import load_guide
 from tests.conftest import BASE_GUIDE
+from tests.mediafiles import rotated_jpeg
 from tests.serving import serve
 
 REPOSITORY = Path(__file__).parent.parent
@@ -97,12 +98,25 @@ Object.defineProperty(window, "speechSynthesis", {
 window.SpeechSynthesisUtterance = class { constructor(text) { this.text = text; } };
 """
 
+PICTURES_SHOWN = """async () => {
+  const pictures = [...document.images];
+  await Promise.all(pictures.map((one) => one.decode().catch(() => null)));
+  return pictures.filter((one) => one.complete && one.naturalWidth > 0).length;
+}"""
 STATE = "() => JSON.parse(localStorage.getItem('guide:player:' + location.pathname))"
 ATTRIBUTES = "() => { const d = document.querySelector('[data-player]').dataset; return {...d}; }"
 
 
 def write_all_kinds(content: Path) -> None:
+    """The base guide with a routine of every kind of step, a third exercise, and a photo of each of the others."""
     shutil.copytree(BASE_GUIDE / "content", content)
+    (content / "media").mkdir()
+    rotated_jpeg(content / "media" / "bird-dog.jpg")
+    rotated_jpeg(content / "media" / "plank.jpg", size=(600, 450))
+    for slug in ("bird-dog", "plank"):
+        exercise = content / "exercises" / f"{slug}.md"
+        media = f"media:\n  - src: ../media/{slug}.jpg\n    alt: The {slug} position\n"
+        exercise.write_text(exercise.read_text(encoding="utf-8").replace("\n---\n", f"\n{media}---\n", 1))
     (content / "exercises" / "curl-up.md").write_text(CURL_UP, encoding="utf-8")
     (content / "routines" / "all-kinds.md").write_text(ALL_KINDS, encoding="utf-8")
     settings = content / "site.yml"
@@ -277,20 +291,19 @@ def test_a_minute_fast_forwarded_lands_on_the_step_the_timestamps_say(context: B
     steps = plans_of(REPOSITORY / "content", "back-and-hip-strength-for-runners")["low"]
     page, _ = open_player(context, shipped + SHIPPED + "play/")
     start(page)
-    for step in steps:  # up to the plank's first hold: a run of timed steps
-        if step["phase"] == "work" and step["exercise"] == "plank":
-            break
+    at = next(number for number, step in enumerate(steps) if step["exercise"] == "back-extension" and step["rep"])
+    for step in steps[:at]:  # up to the back extension's first repetition: ten held ones in a row, then a rest
         next_step(page, step)
-    at = next(number for number, step in enumerate(steps) if step["phase"] == "work" and step["exercise"] == "plank")
     assert shown(page) == expected(steps[at])
-    page.clock.fast_forward(60_000)  # as a phone that slept for a minute
-    page.clock.run_for(150)
-    elapsed, landed = 60, at  # 30 s of hold, 30 s of rest, then the second hold has just begun
+    page.evaluate("() => { window.__calls.length = 0; }")
+    page.clock.fast_forward(60_000)  # as a phone that slept for a minute, then one poll of the clock
+    elapsed, landed = 60 + 0.15, at  # seven repetitions of 8 s have gone by, and 4 s of the eighth
     while elapsed >= steps[landed]["seconds"]:
         elapsed -= steps[landed]["seconds"]
         landed += 1
-    assert (steps[landed]["phase"], steps[landed]["set"]) == ("work", 2)
-    assert shown(page) == expected(steps[landed]) | {"remaining": str(steps[landed]["seconds"] - elapsed)}
+    assert steps[landed]["rep"] == 8
+    assert shown(page) == expected(steps[landed]) | {"remaining": "4"}
+    assert not any(call[0] == "tone" and call[1] != 880 for call in page.evaluate("() => window.__calls"))
 
 
 def test_sound_vibration_wake_lock_and_spoken_prompts(context: BrowserContext, all_kinds: tuple[str, Path]) -> None:
@@ -391,7 +404,7 @@ def test_the_worker_keeps_routines_and_players_offline_under_a_sub_path(browser:
     try:
         with serve(output, mount="/guide/") as url:
             page = context.new_page()
-            page.goto(url + "routines/core-basics/")
+            page.goto(url + "history/")  # a page with no pictures: the browser's own cache holds none of them
             scope = page.evaluate("async () => (await navigator.serviceWorker.ready).scope")
             assert scope == url
             page.wait_for_function("() => navigator.serviceWorker.controller !== null")
@@ -400,9 +413,12 @@ def test_the_worker_keeps_routines_and_players_offline_under_a_sub_path(browser:
             assert response is not None and response.ok
             page.click("[data-action=start]")
             assert page.get_attribute("[data-player]", "data-phase") == "ready"
+            assert page.evaluate(PICTURES_SHOWN) > 0
             assert (
                 page.evaluate("() => getComputedStyle(document.querySelector('.player__controls')).display") == "grid"
             )
+            page.goto(url + "routines/all-kinds/")  # its thumbnails: the pictures the worker kept for the player
+            assert page.evaluate(PICTURES_SHOWN) == page.locator("img").count() > 0
             with pytest.raises(PlaywrightError):  # not kept: the worker keeps routines, not the whole site
                 page.goto(url + "exercises/plank/")
     finally:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import shutil
 from pathlib import Path
 
 from PIL import Image
@@ -13,6 +12,7 @@ from PIL import Image
 from builder.cli import main
 from builder.webapp import page_resources
 from tests.conftest import BASE_GUIDE
+from tests.test_player import write_all_kinds
 
 PAGE = """<!doctype html><html><head>
 <link rel="stylesheet" href="../../static/style.css"><link rel="icon" href="../../static/favicon.svg">
@@ -52,7 +52,7 @@ def _worker(output: Path) -> tuple[str, list[str]]:
 
 def test_the_worker_keeps_routines_players_and_what_they_load_and_is_renamed_when_they_change(tmp_path: Path) -> None:
     content, output = tmp_path / "content", tmp_path / "output"
-    shutil.copytree(BASE_GUIDE / "content", content)
+    write_all_kinds(content)
     assert main(["build", "--content", str(content), "--output", str(output)]) == 0
     cache, files = _worker(output)
     assert [name for name in files if not name.startswith(("static/", "media/"))] == [
@@ -61,10 +61,16 @@ def test_the_worker_keeps_routines_players_and_what_they_load_and_is_renamed_whe
         "icon-512.png",
         "manifest.webmanifest",
         "routines/",
+        "routines/all-kinds/",
+        "routines/all-kinds/play/",
         "routines/core-basics/",
         "routines/core-basics/play/",
     ]
     assert {"static/player.js", "static/player.css", "static/style.css", "static/history.js"} <= set(files)
+    player = (output / "routines/all-kinds/play/index.html").read_text(encoding="utf-8")
+    shown = {"media/" + name for name in re.findall(r'class="player__picture" src="../../../media/([^"]+)"', player)}
+    assert len(shown) == 2  # one file a picture, as the player shows it, where the routine page's srcset names six
+    assert {name for name in files if name.startswith("media/")} == shown
     assert all((output / name).exists() for name in files)
     article = content / "articles" / "hello.md"
     article.write_text(article.read_text(encoding="utf-8") + "\nMore words.\n", encoding="utf-8")

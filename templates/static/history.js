@@ -41,6 +41,7 @@
   const words = JSON.parse($("[data-strings]").textContent);
   const say = (name, values = {}) => words[name].replace(/\{(\w+)\}/g, (_, field) => values[field]);
   const routines = new URL(anchor.dataset.routines, location.href);
+  const headings = [...anchor.querySelectorAll("th")].map((heading) => heading.textContent);
   const show = () => {
     const sessions = load();
     const rows = $("[data-rows]");
@@ -60,7 +61,11 @@
             String(session.sets),
             session.skipped.join(", ") || words.none,
           ];
-          for (const content of cells) row.appendChild(document.createElement("td")).append(content);
+          cells.forEach((content, column) => {
+            const cell = row.appendChild(document.createElement("td"));
+            cell.dataset.label = headings[column];
+            cell.append(content);
+          });
           return row;
         }),
     );

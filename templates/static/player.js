@@ -181,7 +181,10 @@
     data.started = String(Boolean(state));
     $("[data-digits]").textContent = String(left === null ? step.reps : left);
     $("[data-unit]").textContent = words[left === null ? "reps_unit" : "seconds_unit"];
-    const fraction = left === null || !step.seconds ? 1 : Math.min(1, (state && !state.paused ? (state.endAt - Date.now()) / 1000 : left) / step.seconds);
+    // The ring moves smoothly, or a second at a time for readers who ask for less motion.
+    const smooth = state && !state.paused && !reducedMotion.matches;
+    const exact = left === null ? 0 : smooth ? (state.endAt - Date.now()) / 1000 : left;
+    const fraction = left === null || !step.seconds ? 1 : Math.min(1, exact / step.seconds);
     $("[data-ring]").style.strokeDashoffset = String(100 - 100 * fraction);
     if (lastShown === step) return;
     lastShown = step;
@@ -194,12 +197,11 @@
   };
 
   const announce = (step, live) => {
-    const text = [step.phase === "done" ? words.done : words[step.phase], items[step.item] && step.phase !== "done" ? items[step.item].querySelector(".player__name").textContent : "", where(step)]
-      .filter(Boolean)
-      .join(". ");
+    const named = step.phase === "done" ? "" : items[step.item].querySelector(".player__name").textContent;
+    const text = [words[step.phase], named, where(step)].filter(Boolean).join(". ");
     $("[data-announce]").textContent = text;
-    if (!live) return;
-    if (step.phase !== "done") play(step.phase === "work" ? "work" : step.phase === "rest" ? "rest" : "change");
+    if (!live || step.phase === "done") return; // the end has its own sound, in finish()
+    play(step.phase === "work" ? "work" : step.phase === "rest" ? "rest" : "change");
     buzz(step.phase === "work" ? 200 : [100, 80, 100]);
     speak(text);
   };
@@ -222,7 +224,7 @@
     lastSecond = left;
     show();
   };
-  setInterval(tick, reducedMotion.matches ? 250 : 100);
+  setInterval(tick, 100);
 
   // ---- what the reader does
   const actions = {
@@ -328,6 +330,7 @@
       show();
       announce(steps[state.index], false);
     }
+    keepAwake();
   } else {
     show();
   }

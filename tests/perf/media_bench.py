@@ -50,24 +50,24 @@ FORMATS = ("webp", "jpeg")
 SIZE = (4000, 3000)
 
 
-def photo(seed: int = 0) -> bytes:
+def photo(seed: int = 0, size: tuple[int, int] = SIZE) -> bytes:
     """A 4000x3000 JPEG with the texture of a photo (shapes, gradients and grain), and no EXIF.
 
     Drawn in a process of its own: a process's peak memory passes to the programs it starts, and the builds
     this benchmark starts must report their own.
     """
     with multiprocessing.get_context("spawn").Pool(1) as pool:
-        return pool.apply(_draw_photo, (seed,))
+        return pool.apply(_draw_photo, (seed, size))
 
 
-def _draw_photo(seed: int) -> bytes:
-    image = Image.linear_gradient("L").resize(SIZE).convert("RGB")
+def _draw_photo(seed: int, size: tuple[int, int]) -> bytes:
+    image = Image.linear_gradient("L").resize(size).convert("RGB")
     draw = ImageDraw.Draw(image)
     for step in range(seed, seed + 40):
-        left, top = (step * 97) % SIZE[0], (step * 61) % SIZE[1]
+        left, top = (step * 97) % size[0], (step * 61) % size[1]
         colour = ((step * 53) % 256, (step * 101) % 256, (step * 29) % 256)
         draw.ellipse((left, top, left + 700, top + 500), fill=colour)
-    grain = Image.effect_noise(SIZE, 40).convert("RGB")
+    grain = Image.effect_noise(size, 40).convert("RGB")
     image = Image.blend(image.filter(ImageFilter.GaussianBlur(6)), grain, 0.15)
     buffer = io.BytesIO()
     image.save(buffer, format="JPEG", quality=90)
@@ -85,11 +85,11 @@ def with_exif(jpeg: bytes, number: int) -> bytes:
     return jpeg[:2] + segment + jpeg[2:]
 
 
-def add_pictures(content: Path) -> list[Path]:
+def add_pictures(content: Path, size: tuple[int, int] = SIZE) -> list[Path]:
     """One photo per exercise in content/media/, named in its front matter; the photos' paths."""
     media = content / "media"
     media.mkdir()
-    jpeg = photo()
+    jpeg = photo(size=size)
     paths = []
     for number, exercise in enumerate(sorted((content / "exercises").glob("*.md"))):
         path = media / f"{exercise.stem}.jpg"
