@@ -45,7 +45,7 @@ from builder.source import DocumentCache
 from builder.theme import static_files, theme_folders
 from builder.urls import site_path
 from builder.validate import load_guide
-from builder.webapp import app_files
+from builder.webapp import WORKER, manifest_files, worker_file
 
 __all__ = ["BuildOptions", "BuildResult", "Builder", "build"]
 
@@ -63,6 +63,8 @@ class BuildOptions:
     pdf: bool = False
     cache: Path | None = None
     jobs: int = os.cpu_count() or 1
+    worker: bool = True
+    """Whether to write the service worker; the preview has none, since a worker there would serve stale pages."""
 
 
 @dataclass(frozen=True)
@@ -261,8 +263,10 @@ def _build(
         for name, data in static.items():
             put_file(staging, output, name, data)
         if not guide.settings.offline:
-            offline_pages, players = _kept_offline(guide)
-            for name, data in app_files(renderer, staging, offline_pages, players, find_fonts(folders)).items():
+            app = manifest_files(renderer, find_fonts(folders))
+            if options.worker:
+                app[WORKER] = worker_file(renderer, staging, *_kept_offline(guide), app)
+            for name, data in app.items():
                 put_file(staging, output, name, data)
         search_current = _finish_search(indexing, staging, output, last, exact)
         if make_pdfs:

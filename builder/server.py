@@ -11,6 +11,7 @@ Events) answers only same-origin pages.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import errno
 import ipaddress
 import json
@@ -124,6 +125,7 @@ class PreviewServer:
     """
 
     def __init__(self, options: BuildOptions, host: str = "127.0.0.1", port: int = 8000) -> None:
+        options = dataclasses.replace(options, worker=False)
         self.options = options
         self.builder = Builder(options)
         self.site = options.output

@@ -29,7 +29,7 @@ from builder.pages import PagePlan, output_file
 from builder.render import Renderer
 from builder.social import Fonts
 
-__all__ = ["MANIFEST", "WORKER", "app_files", "page_resources"]
+__all__ = ["MANIFEST", "WORKER", "manifest_files", "page_resources", "worker_file"]
 
 WORKER = "sw.js"
 MANIFEST = "manifest.webmanifest"
@@ -95,27 +95,30 @@ def _icons(manifest: dict[str, object], title: str, fonts: Fonts) -> dict[str, b
     return drawn
 
 
-def app_files(
-    renderer: Renderer, staging: Path, pages: Iterable[str], players: Iterable[str], fonts: Fonts
-) -> dict[str, bytes]:
-    """The manifest, its icons and the worker, for a site whose other files are all in `staging` already.
+def manifest_files(renderer: Renderer, fonts: Fonts) -> dict[str, bytes]:
+    """The web manifest and the icons it lists."""
+    manifest = renderer.render(PagePlan(MANIFEST, MANIFEST, "manifest"))
+    return {MANIFEST: manifest, **_icons(json.loads(manifest), renderer.settings.title, fonts)}
 
-    The worker keeps `pages` and `players` and the files they load, but pictures only as the players show
-    them: one file a picture, where a `srcset` names six. Offline, the worker answers a picture's other
-    renditions (a thumbnail on a routine page) with the one it kept, found by the name they share.
+
+def worker_file(
+    renderer: Renderer, staging: Path, pages: Iterable[str], players: Iterable[str], app: dict[str, bytes]
+) -> bytes:
+    """The service worker, for a site whose other files are all in `staging` already, or in `app`.
+
+    It keeps `pages` and `players` and the files they load, and the manifest and its icons; pictures only
+    as the players show them: one file a picture, where a `srcset` names six. Offline, the worker answers a
+    picture's other renditions (a thumbnail on a routine page) with the one it kept, found by the name they share.
     """
-    manifest_data = renderer.render(PagePlan(MANIFEST, MANIFEST, "manifest"))
-    files = {MANIFEST: manifest_data, **_icons(json.loads(manifest_data), renderer.settings.title, fonts)}
-    cached = set(files)
+    cached = set(app)
     for page, pictured in [(page, False) for page in pages] + [(player, True) for player in players]:
         cached.add(page)
         loaded = page_resources((staging / output_file(page)).read_text(encoding="utf-8"), page)
         kept = {name for name in loaded if pictured or not name.startswith(MEDIA_FOLDER)}
-        cached |= {name for name in kept if name in files or (staging / name).is_file()}
+        cached |= {name for name in kept if name in app or (staging / name).is_file()}
     digest = hashlib.sha256()
     for name in sorted(cached):
-        data = files[name] if name in files else (staging / output_file(name)).read_bytes()
+        data = app[name] if name in app else (staging / output_file(name)).read_bytes()
         digest.update(f"{name}\0{len(data)}\0".encode() + data)
     values: dict[str, object] = {"version": digest.hexdigest()[:16], "files": sorted(cached)}
-    files[WORKER] = renderer.render(PagePlan(WORKER, WORKER, "service worker", values))
-    return files
+    return renderer.render(PagePlan(WORKER, WORKER, "service worker", values))

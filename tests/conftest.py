@@ -12,6 +12,7 @@ from playwright.sync_api import Browser, sync_playwright
 
 from builder.cli import main
 from builder.output import MARKER
+from builder.webapp import WORKER
 from tests.browser import CHROMIUM, CHROMIUM_FLAGS
 
 TESTS = Path(__file__).parent
@@ -73,6 +74,11 @@ def site_snapshot(folder: Path) -> dict[str, bytes]:
 def site_pages(site: Path) -> dict[str, bytes]:
     """A built site less its search index, which `Builder.rebuild` carries over."""
     return {name: data for name, data in site_snapshot(site).items() if not name.startswith("pagefind/")}
+
+
+def preview_pages(site: Path) -> dict[str, bytes]:
+    """A built site as the preview has it: less its search index, and less the service worker it never writes."""
+    return {name: data for name, data in site_pages(site).items() if name != WORKER}
 
 
 @pytest.fixture(scope="session")

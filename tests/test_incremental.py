@@ -18,7 +18,8 @@ from builder.cli import main
 from builder.diagnostics import Diagnostics
 from builder.output import site_token
 from builder.pipeline import Builder, BuildOptions
-from tests.conftest import BASE_GUIDE, site_pages, site_snapshot, snapshot
+from builder.webapp import WORKER
+from tests.conftest import BASE_GUIDE, preview_pages, site_pages, site_snapshot, snapshot
 
 THEME = Path(__file__).parent.parent / "templates"
 WORDS = st.sampled_from(["steady", "brace", "reach", "slowly", "tall", "Ünïcödé", "<b>bold</b>", "[[plank]]"])
@@ -133,7 +134,7 @@ class PreviewedGuide(EditedGuide):
         super().start()
         folder = self.folder
         options = BuildOptions(
-            folder / "content", folder / "previewed", folder / "templates", cache=folder / "cache", jobs=1
+            folder / "content", folder / "previewed", folder / "templates", cache=folder / "cache", jobs=1, worker=False
         )
         self.builder = Builder(options)
         assert self.builder.build(Diagnostics()) is not None
@@ -163,7 +164,9 @@ class PreviewedGuide(EditedGuide):
         assert (
             main(["build", "--content", content, "--templates", templates, "--output", str(clean), "--no-cache"]) == 0
         )
-        assert site_pages(self.folder / "previewed") == site_pages(clean)
+        previewed = site_pages(self.folder / "previewed")
+        assert WORKER not in previewed
+        assert previewed == preview_pages(clean)
         shutil.rmtree(clean)
 
 
@@ -215,7 +218,7 @@ def test_rebuild_reports_problems_and_keeps_the_last_good_site(tmp_path: Path) -
 @pytest.mark.parametrize("name", ["routines/core-basics.md", "articles/hello.md"])
 def test_a_body_edit_renders_its_own_page_alone(tmp_path: Path, name: str) -> None:
     shutil.copytree(BASE_GUIDE / "content", tmp_path / "content")
-    builder = Builder(BuildOptions(content=tmp_path / "content", output=tmp_path / "output", jobs=1))
+    builder = Builder(BuildOptions(content=tmp_path / "content", output=tmp_path / "output", jobs=1, worker=False))
     assert builder.build(Diagnostics()) is not None
     edited = tmp_path / "content" / name
     edited.write_text(edited.read_text() + "\nA closing line, *added*.\n")
@@ -224,7 +227,7 @@ def test_a_body_edit_renders_its_own_page_alone(tmp_path: Path, name: str) -> No
     assert result is not None and result.rendered == 1
     assert site_token(tmp_path / "output") == token  # the quick path: the page replaced in place, no new site
     assert main(["build", "--content", str(tmp_path / "content"), "--output", str(tmp_path / "clean")]) == 0
-    assert site_pages(tmp_path / "output") == site_pages(tmp_path / "clean")
+    assert site_pages(tmp_path / "output") == preview_pages(tmp_path / "clean")
     page = tmp_path / "output" / name.removesuffix(".md") / "index.html"
     assert "A closing line, <em>added</em>." in page.read_text()
 

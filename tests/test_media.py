@@ -20,7 +20,7 @@ from builder.diagnostics import Diagnostics
 from builder.output import site_token
 from builder.pipeline import Builder, BuildOptions, build
 from builder.probe import Probe
-from tests.conftest import TESTS, Run, site_pages, site_snapshot
+from tests.conftest import TESTS, Run, preview_pages, site_pages, site_snapshot
 from tests.mediafiles import COMMENT, MAKER, alpha_png, every_kind, rotated_jpeg
 from tests.serving import serve
 from tests.sitecheck import broken_links
@@ -81,17 +81,17 @@ def published(site: Path) -> list[Path]:
 
 def _built_by_a_builder(guide: Path) -> Builder:
     """A builder that has built the guide once, as the preview keeps one."""
-    options = BuildOptions(guide / "content", guide / "output", cache=guide / ".guide-cache", jobs=1)
+    options = BuildOptions(guide / "content", guide / "output", cache=guide / ".guide-cache", jobs=1, worker=False)
     builder = Builder(options)
     assert builder.build(Diagnostics()) is not None
     return builder
 
 
 def _clean_pages(guide: Path) -> dict[str, bytes]:
-    """The pages and files of a clean build of the guide, with no cache."""
+    """The pages and files of a clean build of the guide, with no cache, as the preview would have them."""
     arguments = ["build", "--content", str(guide / "content"), "--output", str(guide / "clean"), "--no-cache"]
     assert main(arguments) == 0
-    return site_pages(guide / "clean")
+    return preview_pages(guide / "clean")
 
 
 def test_no_metadata_leaves_in_any_published_file(built_pictured: Path) -> None:

@@ -423,3 +423,36 @@ def test_the_worker_keeps_routines_and_players_offline_under_a_sub_path(browser:
                 page.goto(url + "exercises/plank/")
     finally:
         context.close()
+
+
+def test_a_new_build_replaces_the_kept_files_as_a_whole_and_the_open_page_offers_a_reload(
+    browser: Browser, tmp_path: Path
+) -> None:
+    content, output = tmp_path / "content", tmp_path / "output"
+    write_all_kinds(content)
+    build = ["build", "--content", str(content), "--output", str(output)]
+    assert main(build) == 0
+    context = browser.new_context()
+    try:
+        with serve(output) as url:
+            page = context.new_page()
+            page.goto(url + "routines/all-kinds/")
+            page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+            first = page.evaluate("() => caches.keys()")
+            assert page.locator(".update-notice").count() == 0
+            routine = content / "routines" / "all-kinds.md"
+            routine.write_text(routine.read_text(encoding="utf-8").replace("For the tests.", "For the tests, again."))
+            assert main(build) == 0
+            page.evaluate("async () => (await navigator.serviceWorker.getRegistration()).update()")
+            expect(page.locator(".update-notice")).to_be_visible()
+            expect(page.locator(".update-notice")).to_contain_text("A new version of this guide is ready.")
+            page.wait_for_function(
+                f"async () => {{ const k = await caches.keys(); return k.length === 1 && k[0] !== {first[0]!r}; }}"
+            )
+            page.click(".update-notice button")
+            page.wait_for_load_state("load")
+            context.set_offline(True)
+            page.goto(url + "routines/all-kinds/")
+            assert "For the tests, again." in (page.locator(".prose").text_content() or "")
+    finally:
+        context.close()

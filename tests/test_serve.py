@@ -156,9 +156,10 @@ def test_site_files_and_folders_are_served(preview: PreviewServer) -> None:
 
 
 def test_the_preview_has_no_service_worker(preview: PreviewServer) -> None:
-    assert (preview.site / "sw.js").is_file()  # built, as `guide build` builds it
+    assert (preview.site / "manifest.webmanifest").is_file() and not (preview.site / "sw.js").exists()
+    (preview.site / "sw.js").write_text("self.addEventListener('fetch', () => {});")
     status, _ = _get(preview, "/sw.js")
-    assert status == 404  # but never served: a worker would keep answering with the pages of an older save
+    assert status == 404  # never served, even if there: a worker would keep answering with the pages of an older save
     assert b"serviceWorker?.getRegistrations()" in SCRIPT.read_bytes()  # one left by an earlier server is removed
 
 

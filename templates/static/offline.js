@@ -4,10 +4,12 @@
   "use strict";
   const script = document.currentScript;
   if (!("serviceWorker" in navigator) || !/^https?:$/.test(location.protocol)) return;
-  const hadWorker = Boolean(navigator.serviceWorker.controller);
+  let controlled = Boolean(navigator.serviceWorker.controller); // the first worker to take over is no update
   navigator.serviceWorker.register(new URL(script.dataset.worker, location.href)).catch(() => {});
   navigator.serviceWorker.addEventListener("controllerchange", () => {
-    if (!hadWorker || document.querySelector(".update-notice")) return;
+    const updated = controlled;
+    controlled = true;
+    if (!updated || document.querySelector(".update-notice")) return;
     const notice = document.createElement("p");
     notice.className = "update-notice";
     notice.setAttribute("role", "status");

@@ -23,12 +23,25 @@ self.addEventListener("activate", (event) => {
   );
 });
 
-// Kept files from the cache (they change only with a new worker); anything else from the network.
+// Kept files from the cache (they change only with a new worker); anything else from the network. Offline, a
+// picture's rendition that was not kept is answered with the one that was: all its files share the name up to
+// the digest (`media/plank.0123456789ab.`), and the worker keeps one of each picture the players show.
+const SAME_PICTURE = /^(.*\/media\/[^/]*\.[0-9a-f]{12}\.)/;
+
+const answer = async (request) => {
+  const cache = await caches.open(CACHE);
+  const kept = await cache.match(request, { ignoreSearch: true });
+  if (kept) return kept;
+  try {
+    return await fetch(request);
+  } catch (error) {
+    const picture = SAME_PICTURE.exec(request.url);
+    const other = picture && (await cache.keys()).find((key) => key.url.startsWith(picture[1]));
+    if (other) return cache.match(other);
+    throw error;
+  }
+};
+
 self.addEventListener("fetch", (event) => {
-  if (event.request.method !== "GET") return;
-  event.respondWith(
-    caches.open(CACHE).then((cache) =>
-      cache.match(event.request, { ignoreSearch: true }).then((found) => found || fetch(event.request)),
-    ),
-  );
+  if (event.request.method === "GET") event.respondWith(answer(event.request));
 });
