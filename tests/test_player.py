@@ -367,21 +367,43 @@ def test_history_lists_exports_imports_and_clears_sessions(
     assert problems == []
 
 
-def test_the_player_is_accessible_and_its_controls_are_large_at_390_px(context: BrowserContext, shipped: str) -> None:
-    page, problems = open_player(context, shipped + SHIPPED + "play/")
-    intro = Axe().run(page)
-    start(page)
-    page.clock.run_for(500)
-    running = Axe().run(page)
-    sizes = page.eval_on_selector_all(
-        "[data-action]:not([hidden])", "(all) => all.map((b) => [b.offsetWidth, b.offsetHeight])"
-    )
-    assert intro.violations_count == 0, intro.generate_report()
-    assert running.violations_count == 0, running.generate_report()
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_player_is_accessible_and_its_controls_are_large_at_390_px(
+    browser: Browser, shipped: str, scheme: str
+) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, color_scheme=scheme)
+    context.add_init_script(STUBS)
+    try:
+        page, problems = open_player(context, shipped + SHIPPED + "play/")
+        found = {"intro": Axe().run(page)}
+        start(page)
+        page.clock.run_for(500)
+        found["ready"] = Axe().run(page)
+        sizes = page.eval_on_selector_all(
+            "[data-action]:not([hidden])", "(all) => all.map((b) => [b.offsetWidth, b.offsetHeight])"
+        )
+        page.keyboard.press("ArrowRight")
+        page.keyboard.press("Enter")  # the first set of repetitions done: a rest, in its own colours
+        assert page.get_attribute("[data-player]", "data-phase") == "rest"
+        found["rest"] = Axe().run(page)
+    finally:
+        context.close()
+    for phase, results in found.items():
+        assert results.violations_count == 0, f"{phase}: {results.generate_report()}"
     assert all(width >= 44 and height >= 44 for width, height in sizes if width), sizes
+    assert problems == []
+
+
+def test_the_timer_and_the_announcements_are_marked_for_screen_readers(context: BrowserContext, shipped: str) -> None:
+    page, _ = open_player(context, shipped + SHIPPED + "play/")
     assert page.get_attribute("[data-digits]", "role") == "timer"
     assert page.get_attribute("[data-announce]", "aria-live") == "polite"
-    assert problems == []
+    start(page)
+    assert page.text_content("[data-announce]") == "Get ready. Cat-cow"
+    page.clock.run_for(7000 + 150)  # three seconds of the get-ready left: a timed step of 10 s says so once
+    assert page.text_content("[data-announce]") == "3 seconds left"
+    page.clock.run_for(3000 + 100)
+    assert page.text_content("[data-announce]") == "Go. Cat-cow. Set 1 of 2 · 10 reps, then Done"
 
 
 def test_an_offline_build_opened_from_disk_runs_the_player(context: BrowserContext, tmp_path: Path) -> None:
