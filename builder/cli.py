@@ -133,6 +133,7 @@ def _build(arguments: argparse.Namespace) -> int:
         pdf=arguments.pdf,
         cache=None if arguments.no_cache else arguments.content.parent / CACHE_FOLDER,
         jobs=arguments.jobs,
+        worker=True,
     )
     diagnostics = Diagnostics()
     with ProgressBar(enabled=sys.stdout.isatty()) as progress:

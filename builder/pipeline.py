@@ -63,8 +63,8 @@ class BuildOptions:
     pdf: bool = False
     cache: Path | None = None
     jobs: int = os.cpu_count() or 1
-    worker: bool = True
-    """Whether to write the service worker; the preview has none, since a worker there would serve stale pages."""
+    worker: bool = False
+    """Whether to write the service worker: `guide build` does; the preview never (it would serve stale pages)."""
 
 
 @dataclass(frozen=True)
@@ -167,6 +167,8 @@ class Builder:
         state = self.cache.table("state", _read_state)
         if last is None or last.token != state.get("site") or not _describes(state, output):
             return None
+        if self.options.worker:
+            return None  # the worker names a digest of the routines' pages: the full build writes it again
         edits = last.edits(changed, self.documents)
         if edits is None or (edits.pictures and self.options.pdf):  # card PDFs are made by the full build alone
             return None

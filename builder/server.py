@@ -125,7 +125,7 @@ class PreviewServer:
     """
 
     def __init__(self, options: BuildOptions, host: str = "127.0.0.1", port: int = 8000) -> None:
-        options = dataclasses.replace(options, worker=False)
+        options = dataclasses.replace(options, worker=False)  # a worker would keep answering with older saves
         self.options = options
         self.builder = Builder(options)
         self.site = options.output

@@ -13,9 +13,8 @@ from dataclasses import asdict, dataclass
 from builder.dose import Dose, Span
 from builder.model import RoutineItem, Settings
 
-__all__ = ["ENDS", "PHASES", "Step", "Timing", "plan_seconds", "player_plans", "step_plan"]
+__all__ = ["ENDS", "Step", "Timing", "plan_seconds", "player_plans", "step_plan"]
 
-PHASES = ("ready", "work", "rest", "switch", "next", "done")
 ENDS = ("low", "high")
 """Which end of each range a session uses: the lower by default, the upper if the reader chooses it."""
 
@@ -39,7 +38,9 @@ class Timing:
 
 @dataclass(frozen=True)
 class Step:
-    """One screen of the player. `seconds` is counted down; None waits for the reader's Done.
+    """One screen of the player, in one of the phases `ready`, `work`, `rest`, `switch`, `next` and `done`.
+
+    `seconds` is counted down; None waits for the reader's Done.
 
     `item` is the routine item the step belongs to (or, for `ready` and
     `next`, the one it leads to); `expected` is what the step is reckoned to take, counted down or not.

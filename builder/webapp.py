@@ -71,11 +71,11 @@ def page_resources(html: str, page_path: str) -> set[str]:
     return found
 
 
-def _icon(size: int, background: str, foreground: str, letter: str, fonts: Fonts) -> bytes:
+def _icon(size: int, fill: str, ink: str, letter: str, fonts: Fonts) -> bytes:
     """A square icon: the letter centred in the safe zone of a maskable icon (the middle 80 %)."""
-    image = Image.new("RGB", (size, size), background)
+    image = Image.new("RGB", (size, size), fill)
     font = ImageFont.truetype(str(fonts.bold), round(size * 0.5))
-    ImageDraw.Draw(image).text((size / 2, size / 2), letter, fill=foreground, font=font, anchor="mm")
+    ImageDraw.Draw(image).text((size / 2, size / 2), letter, fill=ink, font=font, anchor="mm")
     data = io.BytesIO()
     image.save(data, "PNG", optimize=True)
     return data.getvalue()
@@ -84,14 +84,14 @@ def _icon(size: int, background: str, foreground: str, letter: str, fonts: Fonts
 def _icons(manifest: dict[str, object], title: str, fonts: Fonts) -> dict[str, bytes]:
     """The PNG icons the manifest lists (`icon-192.png`, sizes `192x192`): its background colour on its theme colour."""
     icons = manifest.get("icons")
-    background, foreground = str(manifest.get("theme_color", "#000000")), str(manifest.get("background_color", "#fff"))
+    fill, ink = str(manifest.get("theme_color", "#000000")), str(manifest.get("background_color", "#ffffff"))
     letter = (title.strip() or "?")[0].upper()
     drawn = {}
     for icon in icons if isinstance(icons, list) else []:
         size = _ICON_SIZE.match(str(icon.get("sizes", "")))
         name = posixpath.normpath(str(icon.get("src", "")))
         if size and icon.get("type") == "image/png" and not name.startswith(".."):
-            drawn[name] = _icon(int(size.group(1)), background, foreground, letter, fonts)
+            drawn[name] = _icon(int(size.group(1)), fill, ink, letter, fonts)
     return drawn
 
 

@@ -18,7 +18,7 @@ from tests.conftest import BASE_GUIDE, site_snapshot
 
 GOLDEN = Path(__file__).parent / "golden" / "base"
 _DIGEST = re.compile(rb"\.[0-9a-f]{12}\.((?:\d+\.)?(?:png|jpeg|webp|avif|gif|svg|mp4|webm|vtt))")
-_WORKER_CACHE = re.compile(rb'"guide-[0-9a-f]{16}"')
+_WORKER_CACHE = re.compile(rb'const VERSION = "[0-9a-f]{16}"')
 
 
 def _files(folder: Path) -> dict[str, bytes]:
@@ -36,7 +36,7 @@ def test_fixture_guide_builds_exactly_the_golden_site(tmp_path: Path) -> None:
     # The app's icons are drawn by Pillow too, and the worker's cache is named after the bytes it holds, pictures
     # included (test_player.py checks both).
     built = {
-        name: _WORKER_CACHE.sub(b'"guide-DIGEST"', _DIGEST.sub(rb".DIGEST.\1", data))
+        name: _WORKER_CACHE.sub(b'const VERSION = "DIGEST"', _DIGEST.sub(rb".DIGEST.\1", data))
         for name, data in site_snapshot(output).items()
         if not name.startswith(("static/", "pagefind/", "social/", "media/", "icon-"))
     }

@@ -134,7 +134,7 @@ class PreviewedGuide(EditedGuide):
         super().start()
         folder = self.folder
         options = BuildOptions(
-            folder / "content", folder / "previewed", folder / "templates", cache=folder / "cache", jobs=1, worker=False
+            folder / "content", folder / "previewed", folder / "templates", cache=folder / "cache", jobs=1
         )
         self.builder = Builder(options)
         assert self.builder.build(Diagnostics()) is not None
@@ -218,7 +218,7 @@ def test_rebuild_reports_problems_and_keeps_the_last_good_site(tmp_path: Path) -
 @pytest.mark.parametrize("name", ["routines/core-basics.md", "articles/hello.md"])
 def test_a_body_edit_renders_its_own_page_alone(tmp_path: Path, name: str) -> None:
     shutil.copytree(BASE_GUIDE / "content", tmp_path / "content")
-    builder = Builder(BuildOptions(content=tmp_path / "content", output=tmp_path / "output", jobs=1, worker=False))
+    builder = Builder(BuildOptions(content=tmp_path / "content", output=tmp_path / "output", jobs=1))
     assert builder.build(Diagnostics()) is not None
     edited = tmp_path / "content" / name
     edited.write_text(edited.read_text() + "\nA closing line, *added*.\n")

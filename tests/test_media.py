@@ -81,7 +81,7 @@ def published(site: Path) -> list[Path]:
 
 def _built_by_a_builder(guide: Path) -> Builder:
     """A builder that has built the guide once, as the preview keeps one."""
-    options = BuildOptions(guide / "content", guide / "output", cache=guide / ".guide-cache", jobs=1, worker=False)
+    options = BuildOptions(guide / "content", guide / "output", cache=guide / ".guide-cache", jobs=1)
     builder = Builder(options)
     assert builder.build(Diagnostics()) is not None
     return builder

@@ -130,7 +130,10 @@ def test_the_estimate_is_the_plan_summed(doses_: list[Dose], timing: Timing, low
 
 
 def spec_formula(dose: Dose, timing: Timing, end: str) -> int:
-    """SPEC 3.4's sum for one item at one end, with the rest the player gives a dose that names none."""
+    """SPEC 3.4's sum for one item at one end, with the player's rest for a dose that names none, and its switches.
+
+    SPEC 3.4 counts neither, and only the upper end: the estimate is now the player's time, so that the two agree.
+    """
     at = (lambda span: span.high) if end == "high" else (lambda span: span.low)
     sides = 2 if dose.per_side else 1
     effort = at(dose.reps) * (timing.seconds_per_rep + (at(dose.hold) if dose.hold else 0)) if dose.reps else 0

@@ -10,6 +10,8 @@ from pathlib import Path
 from PIL import Image
 
 from builder.cli import main
+from builder.diagnostics import Diagnostics
+from builder.pipeline import Builder, BuildOptions
 from builder.webapp import page_resources
 from tests.conftest import BASE_GUIDE
 from tests.test_player import write_all_kinds
@@ -44,7 +46,7 @@ def test_a_page_loads_its_styles_scripts_pictures_and_manifest_and_nothing_outsi
 
 def _worker(output: Path) -> tuple[str, list[str]]:
     text = (output / "sw.js").read_text(encoding="utf-8")
-    cache = re.search(r'const CACHE = "(guide-[0-9a-f]{16})";', text)
+    cache = re.search(r'const VERSION = "([0-9a-f]{16})";', text)
     files = re.search(r"const FILES = (\[.*\]);", text)
     assert cache and files
     return cache.group(1), json.loads(files.group(1))
@@ -100,3 +102,15 @@ def test_an_offline_build_has_no_worker_and_no_manifest(tmp_path: Path) -> None:
     assert not any((output / name).exists() for name in ("sw.js", "manifest.webmanifest", "icon-192.png"))
     page = (output / "routines" / "core-basics" / "play" / "index.html").read_text(encoding="utf-8")
     assert "offline.js" not in page and 'rel="manifest"' not in page
+
+
+def test_a_running_builder_that_writes_the_worker_rebuilds_it_with_the_pages(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    write_all_kinds(content)
+    builder = Builder(BuildOptions(content, tmp_path / "output", jobs=1, worker=True))
+    assert builder.build(Diagnostics()) is not None
+    routine = content / "routines" / "all-kinds.md"
+    routine.write_text(routine.read_text(encoding="utf-8").replace("For the tests.", "For the tests, edited."))
+    assert builder.rebuild([routine], Diagnostics()) is not None  # no quick path: it would leave the worker behind
+    assert main(["build", "--content", str(content), "--output", str(tmp_path / "clean"), "--no-cache"]) == 0
+    assert _worker(tmp_path / "output") == _worker(tmp_path / "clean")

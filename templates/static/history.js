@@ -13,7 +13,14 @@
       return [];
     }
   };
-  const store = (sessions) => localStorage.setItem(key, JSON.stringify(sessions));
+  const store = (sessions) => {
+    try {
+      localStorage.setItem(key, JSON.stringify(sessions));
+      return true;
+    } catch {
+      return false; // storage full or refused
+    }
+  };
   const valid = (session) =>
     session !== null &&
     typeof session === "object" &&
@@ -78,7 +85,7 @@
     const blob = new Blob([JSON.stringify(load(), null, 2)], { type: "application/json" });
     const link = Object.assign(document.createElement("a"), { href: URL.createObjectURL(blob), download: "sessions.json" });
     link.click();
-    URL.revokeObjectURL(link.href);
+    setTimeout(() => URL.revokeObjectURL(link.href), 60_000); // some browsers read the file after the click returns
   });
   $("[data-import]").addEventListener("change", async (event) => {
     const [file] = event.target.files;
@@ -96,9 +103,15 @@
     }
     const sessions = load();
     const known = new Set(sessions.map((session) => `${session.date} ${session.routine}`));
-    const added = found.filter((session) => !known.has(`${session.date} ${session.routine}`));
+    const added = found.filter((session) => {
+      const name = `${session.date} ${session.routine}`;
+      return !known.has(name) && known.add(name); // once each, from the file too
+    });
     const merged = [...sessions, ...added].sort((a, b) => Date.parse(a.date) - Date.parse(b.date));
-    store(merged);
+    if (!store(merged)) {
+      $("[data-status]").textContent = words.full;
+      return;
+    }
     $("[data-status]").textContent = say("imported", { added: added.length, count: merged.length });
     show();
   });

@@ -12,8 +12,9 @@
   const items = [...root.querySelectorAll("[data-item]")];
   const home = new URL(root.dataset.home, location.href).pathname;
   const stateKey = `guide:player:${location.pathname}`;
-  const endKey = "guide:player:end";
-  const speechKey = "guide:player:speech";
+  const endKey = `guide:player:end:${home}`;
+  const speechKey = `guide:player:speech:${home}`;
+  const stale = 60 * 60 * 1000; // a running session left for an hour is over, not to be finished for the reader
   const historyKey = `guide:history:${home}`;
   const reducedMotion = matchMedia("(prefers-reduced-motion: reduce)");
 
@@ -33,7 +34,7 @@
     }
   };
 
-  let state = null; // {end, index, endAt, left, paused, started, sets, skipped, length}
+  let state = null; // {end, index, endAt, left, paused, started, savedAt, sets, skipped, length}
   let steps = plans.low;
 
   // ---- sound, speech, vibration, wake lock: each does nothing where the browser lacks it
@@ -86,19 +87,19 @@
   // ---- the session
   const running = () => state !== null && !state.paused && steps[state.index].phase !== "done";
   const timed = (step) => step.seconds !== null && step.phase !== "done";
-  const save = () => write(stateKey, state);
+  const save = () => write(stateKey, { ...state, savedAt: Date.now() });
+  const title = (item) => items[item].querySelector(".player__name").textContent;
 
+  // A set counts as done once its last step of work ends by time or by Done, once however often it is
+  // gone through again; an exercise counts as skipped while any of its sets is not done.
   const finishStep = (index, how) => {
     const step = steps[index];
-    if (step.phase !== "work") return;
-    if (how === "skip") {
-      const title = items[step.item].querySelector(".player__name").textContent;
-      if (!state.skipped.includes(title)) state.skipped.push(title);
-      return;
-    }
     const following = steps[index + 1];
     const lastOfSet = following.item !== step.item || following.set !== step.set || following.phase !== "work";
-    if (lastOfSet && step.side !== "left") state.sets += 1;
+    const key = `${step.item}:${step.set}`;
+    if (step.phase === "work" && how !== "skip" && lastOfSet && step.side !== "left" && !state.sets.includes(key)) {
+      state.sets.push(key);
+    }
   };
 
   // Enter step `index`, whose time starts at `from` (a timestamp); steps whose time has already
@@ -115,29 +116,32 @@
     const step = steps[index];
     state.endAt = timed(step) ? at + step.seconds * 1000 : null;
     state.left = null;
-    if (step.phase === "done") finish();
+    if (step.phase === "done") finish(at);
     else save();
     show();
     announce(step, live);
   };
 
-  const finish = () => {
-    const taken = Math.round((Date.now() - state.started) / 1000);
+  // `at`: when the last step ended, which a session caught up after a sleep reached before now.
+  const finish = (at) => {
+    const planned = [...new Set(steps.filter((step) => step.phase === "work").map((step) => `${step.item}:${step.set}`))];
+    const skipped = [...new Set(planned.filter((key) => !state.sets.includes(key)).map((key) => Number(key.split(":")[0])))];
+    const taken = Math.round((at - state.started) / 1000);
     const session = {
-      date: new Date().toISOString(),
+      date: new Date(at).toISOString(),
       routine: root.dataset.routine,
       title: root.dataset.title,
       seconds: taken,
-      sets: state.sets,
-      skipped: state.skipped,
+      sets: state.sets.length,
+      skipped: skipped.map(title),
     };
     write(historyKey, [...(read(historyKey) || []), session]);
     write(stateKey, null);
     letSleep();
     play("end");
     buzz([200, 100, 200, 100, 400]);
-    let summary = say("summary", { minutes: Math.max(1, Math.round(taken / 60)), sets: state.sets });
-    if (state.skipped.length) summary += ` ${say("skipped", { titles: state.skipped.join(", ") })}`;
+    let summary = say("summary", { minutes: Math.max(1, Math.round(taken / 60)), sets: session.sets });
+    if (skipped.length) summary += ` ${say("skipped", { titles: session.skipped.join(", ") })}`;
     $("[data-summary]").textContent = summary;
     $("[data-finished]").hidden = false;
   };
@@ -162,7 +166,7 @@
     const step = steps[index];
     const next = steps.slice(index + 1).find((later) => later.item !== step.item || later.phase === "done");
     if (!next || next.phase === "done") return step.phase === "done" ? "" : say("last");
-    return say("coming", { title: items[next.item].querySelector(".player__name").textContent });
+    return say("coming", { title: title(next.item) });
   };
 
   let lastShown = null;
@@ -179,7 +183,7 @@
     data.remaining = left === null ? "" : String(left);
     data.paused = String(!state || state.paused);
     data.started = String(Boolean(state));
-    $("[data-digits]").textContent = String(left === null ? step.reps : left);
+    $("[data-digits]").textContent = step.phase === "done" ? "" : String(left === null ? step.reps : left);
     $("[data-unit]").textContent = words[left === null ? "reps_unit" : "seconds_unit"];
     // The ring moves smoothly, or a second at a time for readers who ask for less motion.
     const smooth = state && !state.paused && !reducedMotion.matches;
@@ -194,10 +198,11 @@
     items.forEach((item, number) => (item.hidden = number !== step.item || step.phase === "done"));
     root.querySelector('[data-action="pause"]').textContent = words[state && state.paused ? "resume" : "pause"];
     for (const name of ["minus", "plus"]) root.querySelector(`[data-action="${name}"]`).disabled = !timed(step);
+    root.querySelector('[data-action="back"]').disabled = !state || state.index === 0;
   };
 
   const announce = (step, live) => {
-    const named = step.phase === "done" ? "" : items[step.item].querySelector(".player__name").textContent;
+    const named = step.phase === "done" ? "" : title(step.item);
     const text = [words[step.phase], named, where(step)].filter(Boolean).join(". ");
     $("[data-announce]").textContent = text;
     if (!live || step.phase === "done") return; // the end has its own sound, in finish()
@@ -229,10 +234,11 @@
   // ---- what the reader does
   const actions = {
     start() {
-      audio ??= "AudioContext" in window ? new AudioContext() : null; // unlocked by this tap
-      steps = plans[root.querySelector('input[name="end"]:checked')?.value || "low"] || plans.low;
-      write(endKey, steps === plans.high ? "high" : "low");
-      state = { end: read(endKey), index: 0, endAt: null, left: null, paused: false, started: Date.now(), sets: 0, skipped: [], length: steps.length };
+      const chosen = root.querySelector('input[name="end"]:checked');
+      if (chosen) write(endKey, chosen.value); // a routine without ranges leaves the reader's choice alone
+      const end = chosen && plans[chosen.value] ? chosen.value : "low";
+      steps = plans[end];
+      state = { end, index: 0, endAt: null, left: null, paused: false, started: Date.now(), sets: [], length: steps.length };
       $("[data-intro]").hidden = true;
       $("[data-stage]").focus();
       enter(0, Date.now());
@@ -240,7 +246,6 @@
     },
     pause() {
       if (!state || steps[state.index].phase === "done") return;
-      audio?.resume();
       if (state.paused) {
         state.paused = false;
         if (state.left !== null) state.endAt = Date.now() + state.left;
@@ -256,15 +261,17 @@
       show();
     },
     back() {
-      if (!state || state.index === 0) return;
+      if (!state || state.index === 0 || steps[state.index].phase === "done") return;
       state.paused = false;
       enter(state.index - 1, Date.now());
     },
     skip() {
       if (!state || steps[state.index].phase === "done") return;
-      finishStep(state.index, "skip");
+      const step = steps[state.index];
+      let next = state.index + 1; // past the other repetitions of this side too: one press skips the held reps
+      while (step.rep && steps[next].rep && steps[next].item === step.item && steps[next].set === step.set && steps[next].side === step.side) next += 1;
       state.paused = false;
-      enter(state.index + 1, Date.now());
+      enter(next, Date.now());
     },
     done() {
       if (!state || steps[state.index].phase === "done") return;
@@ -287,10 +294,15 @@
     show();
   };
 
+  // The browser lets sound start only from a tap or a key: the first one makes the audio context, every one resumes it.
+  const unlock = () => {
+    audio ??= "AudioContext" in window ? new AudioContext() : null;
+    audio?.resume();
+  };
   root.addEventListener("click", (event) => {
     const button = event.target.closest("[data-action]");
     if (button) {
-      audio?.resume();
+      unlock();
       actions[button.dataset.action]();
     }
   });
@@ -301,6 +313,7 @@
     if (event.target.closest("a, input, select, textarea")) return; // their own keys win
     if (event.target.closest("button") && (event.key === " " || event.key === "Enter")) return; // a button's own press
     event.preventDefault();
+    unlock();
     actions[action]();
   });
   document.addEventListener("visibilitychange", () => {
@@ -313,12 +326,17 @@
   const speech = $("[data-speech]");
   speech.checked = Boolean(read(speechKey));
   speech.addEventListener("change", () => write(speechKey, speech.checked));
-  const chosen = root.querySelector(`input[name="end"][value="${read(endKey)}"]`);
-  if (chosen) chosen.checked = true;
+  const remembered = read(endKey);
+  if (remembered === "high" || remembered === "low") {
+    const choice = root.querySelector(`input[name="end"][value="${remembered}"]`);
+    if (choice) choice.checked = true;
+  }
 
   // ---- a reload resumes the saved session, caught up to now
   const saved = read(stateKey);
-  if (saved && plans[saved.end] && plans[saved.end].length === saved.length && saved.index < saved.length - 1) {
+  const abandoned = saved && !saved.paused && Date.now() - saved.savedAt > stale;
+  if (abandoned) write(stateKey, null);
+  if (saved && !abandoned && plans[saved.end] && plans[saved.end].length === saved.length && Array.isArray(saved.sets) && saved.index < saved.length - 1) {
     steps = plans[saved.end];
     state = saved;
     $("[data-intro]").hidden = true;

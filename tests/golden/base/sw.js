@@ -1,9 +1,12 @@
 // The service worker of the built site: keeps the routines, their players and every file they
 // load available offline. Its cache is named after a digest of all it holds, so a new build
 // replaces it as a whole; old caches are deleted once the new one is complete.
-const CACHE = "guide-DIGEST";
+const VERSION = "DIGEST";
 const FILES = ["history/", "icon-192.png", "icon-512.png", "manifest.webmanifest", "routines/", "routines/core-basics/", "routines/core-basics/play/", "static/favicon.svg", "static/history.js", "static/offline.js", "static/player.css", "static/player.js", "static/style.css"];
 const SCOPE = new URL("./", self.location).href;
+// Guides under other paths of the same host share its caches: each names and deletes its own alone.
+const OURS = `guide ${new URL(SCOPE).pathname} `;
+const CACHE = OURS + VERSION;
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
@@ -18,7 +21,7 @@ self.addEventListener("activate", (event) => {
   event.waitUntil(
     caches
       .keys()
-      .then((names) => Promise.all(names.filter((name) => name.startsWith("guide-") && name !== CACHE).map((name) => caches.delete(name))))
+      .then((names) => Promise.all(names.filter((name) => name.startsWith(OURS) && name !== CACHE).map((name) => caches.delete(name))))
       .then(() => self.clients.claim()),
   );
 });
