@@ -76,9 +76,14 @@ def site_pages(site: Path) -> dict[str, bytes]:
     return {name: data for name, data in site_snapshot(site).items() if not name.startswith("pagefind/")}
 
 
+def without_worker(files: dict[str, bytes]) -> dict[str, bytes]:
+    """A built site's files as a running builder has them: `guide build` writes a service worker, the preview never."""
+    return {name: data for name, data in files.items() if name != WORKER}
+
+
 def preview_pages(site: Path) -> dict[str, bytes]:
-    """A built site as the preview has it: less its search index, and less the service worker it never writes."""
-    return {name: data for name, data in site_pages(site).items() if name != WORKER}
+    """A built site as the preview has it: less its search index, and less the service worker."""
+    return without_worker(site_pages(site))
 
 
 @pytest.fixture(scope="session")
