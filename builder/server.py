@@ -11,7 +11,6 @@ Events) answers only same-origin pages.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import errno
 import ipaddress
 import json
@@ -125,7 +124,6 @@ class PreviewServer:
     """
 
     def __init__(self, options: BuildOptions, host: str = "127.0.0.1", port: int = 8000) -> None:
-        options = dataclasses.replace(options, worker=False)  # a worker would keep answering with older saves
         self.options = options
         self.builder = Builder(options)
         self.site = options.output

@@ -23,12 +23,12 @@ ENDS = ("low", "high")
 class Timing:
     """The seconds the player gives to what a dose leaves open (site.yml's `player` and `seconds_per_rep`)."""
 
-    seconds_per_rep: int = 3
-    rest: int = 30
+    seconds_per_rep: int
+    rest: int
     """Between sets, when the dose gives no rest."""
-    change: int = 10
+    change: int
     """Before each exercise: to read what comes and get into position; the get-ready step too."""
-    switch: int = 5
+    switch: int
     """Between the sides of a `per_side` set."""
 
     @classmethod

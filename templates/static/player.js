@@ -34,7 +34,7 @@
     }
   };
 
-  let state = null; // {end, index, endAt, left, paused, started, savedAt, sets, skipped, length}
+  let state = null; // {end, index, endAt, left, paused, started, savedAt, sets, length}
   let steps = plans.low;
 
   // ---- sound, speech, vibration, wake lock: each does nothing where the browser lacks it
@@ -90,15 +90,15 @@
   const save = () => write(stateKey, { ...state, savedAt: Date.now() });
   const title = (item) => items[item].querySelector(".player__name").textContent;
 
-  // A set counts as done once its last step of work ends by time or by Done, once however often it is
-  // gone through again; an exercise counts as skipped while any of its sets is not done.
-  const finishStep = (index, how) => {
+  // A set counts as done once its last step of work ends by time or by Done (Skip passes it by), once
+  // however often it is gone through again; an exercise counts as skipped while any of its sets is not done.
+  const setOf = (step) => `${step.item}:${step.set}`;
+  const finishStep = (index) => {
     const step = steps[index];
     const following = steps[index + 1];
     const lastOfSet = following.item !== step.item || following.set !== step.set || following.phase !== "work";
-    const key = `${step.item}:${step.set}`;
-    if (step.phase === "work" && how !== "skip" && lastOfSet && step.side !== "left" && !state.sets.includes(key)) {
-      state.sets.push(key);
+    if (step.phase === "work" && lastOfSet && step.side !== "left" && !state.sets.includes(setOf(step))) {
+      state.sets.push(setOf(step));
     }
   };
 
@@ -108,7 +108,7 @@
     let at = from;
     while (timed(steps[index]) && at + steps[index].seconds * 1000 <= Date.now()) {
       at += steps[index].seconds * 1000;
-      finishStep(index, "time");
+      finishStep(index);
       index += 1;
       live = false;
     }
@@ -124,7 +124,7 @@
 
   // `at`: when the last step ended, which a session caught up after a sleep reached before now.
   const finish = (at) => {
-    const planned = [...new Set(steps.filter((step) => step.phase === "work").map((step) => `${step.item}:${step.set}`))];
+    const planned = [...new Set(steps.filter((step) => step.phase === "work").map(setOf))];
     const skipped = [...new Set(planned.filter((key) => !state.sets.includes(key)).map((key) => Number(key.split(":")[0])))];
     const taken = Math.round((at - state.started) / 1000);
     const session = {
@@ -144,6 +144,12 @@
     if (skipped.length) summary += ` ${say("skipped", { titles: session.skipped.join(", ") })}`;
     $("[data-summary]").textContent = summary;
     $("[data-finished]").hidden = false;
+  };
+
+  // The current step's time has run out: on to the next, from when it ended.
+  const runOut = (live) => {
+    finishStep(state.index);
+    enter(state.index + 1, state.endAt, live);
   };
 
   const remaining = () => {
@@ -217,8 +223,7 @@
     if (!running()) return;
     const step = steps[state.index];
     if (timed(step) && Date.now() >= state.endAt) {
-      finishStep(state.index, "time");
-      enter(state.index + 1, state.endAt);
+      runOut(true);
       return;
     }
     const left = remaining();
@@ -275,7 +280,7 @@
     },
     done() {
       if (!state || steps[state.index].phase === "done") return;
-      finishStep(state.index, "done");
+      finishStep(state.index);
       state.paused = false;
       enter(state.index + 1, Date.now());
     },
@@ -342,8 +347,7 @@
     $("[data-intro]").hidden = true;
     $("[data-resumed]").hidden = false;
     if (!state.paused && state.endAt !== null && Date.now() >= state.endAt) {
-      finishStep(state.index, "time");
-      enter(state.index + 1, state.endAt, false);
+      runOut(false);
     } else {
       show();
       announce(steps[state.index], false);
