@@ -80,15 +80,25 @@ def test_code_spans_that_never_close_are_masked_in_linear_time() -> None:
     assert time.perf_counter() - started < 0.5
 
 
-def test_a_body_of_fifty_thousand_links_loads_in_under_a_second(guide: Path) -> None:
+def test_loading_time_grows_with_the_links_not_their_square(guide: Path) -> None:
+    """Ten times the links may take ten times as long, not a hundred: a ratio measured in one run, so a busy
+    machine slows both sides alike. The quickest of three runs each, as a benchmark would."""
     path = guide / "content/exercises/plank.md"
-    links = "\n".join(f"Step {number}: see [[bird-dog]], not `[[code]]`." for number in range(50_000))
-    path.write_text(path.read_text(encoding="utf-8") + links + "\n", encoding="utf-8")
-    diagnostics = Diagnostics()
-    started = time.perf_counter()
-    loaded = load_guide(guide / "content", diagnostics)
-    elapsed = time.perf_counter() - started
-    assert not diagnostics, diagnostics.sorted()[:3]
-    assert loaded is not None
-    assert loaded.exercises["plank"].links == ("bird-dog",)
-    assert elapsed < 1, elapsed
+    original = path.read_text(encoding="utf-8")
+
+    def quickest_load(count: int) -> float:
+        links = "\n".join(f"Step {number}: see [[bird-dog]], not `[[code]]`." for number in range(count))
+        path.write_text(original + links + "\n", encoding="utf-8")
+        times = []
+        for _ in range(3):
+            diagnostics = Diagnostics()
+            started = time.perf_counter()
+            loaded = load_guide(guide / "content", diagnostics)
+            times.append(time.perf_counter() - started)
+            assert not diagnostics, diagnostics.sorted()[:3]
+            assert loaded is not None
+            assert loaded.exercises["plank"].links == ("bird-dog",)
+        return min(times)
+
+    ratio = quickest_load(50_000) / quickest_load(5_000)
+    assert ratio < 30, ratio

@@ -8,6 +8,7 @@ import os
 import selectors
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import threading
@@ -291,18 +292,24 @@ def test_hidden_files_in_the_site_folder_are_not_served(preview: PreviewServer) 
     assert _get(preview, "/.guide-output")[0] == 404
 
 
-def test_two_hundred_requests_at_once_are_each_answered_within_half_a_second(preview: PreviewServer) -> None:
-    """All connections are made at once, as a browser and its tabs do; none may wait for the queue to drain."""
+def _retransmissions(client: socket.socket) -> int:
+    """The kernel's count of segments this connection sent again (`tcpi_total_retrans`, at byte 100 of TCP_INFO)."""
+    return int(struct.unpack_from("I", client.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 104), 100)[0])
+
+
+def test_two_hundred_requests_at_once_are_answered_without_a_retry(preview: PreviewServer) -> None:
+    """All connections are made at once, as a browser and its tabs do. A listen queue too short drops connections,
+    which the client sends again a second later: counted by the kernel, this fails however busy the machine is."""
     request = f"GET /exercises/plank/ HTTP/1.1\r\nHost: 127.0.0.1:{preview.port}\r\nConnection: close\r\n\r\n"
     selector = selectors.DefaultSelector()
-    started = time.monotonic()
     for _ in range(200):
         client = socket.socket()
         client.setblocking(False)
         client.connect_ex(("127.0.0.1", preview.port))
         selector.register(client, selectors.EVENT_WRITE, bytearray())
-    answered: list[float] = []
-    while len(answered) < 200 and time.monotonic() - started < 5:
+    retries: list[int] = []
+    deadline = time.monotonic() + 30
+    while len(retries) < 200 and time.monotonic() < deadline:
         for key, events in selector.select(timeout=0.1):
             client = key.fileobj
             assert isinstance(client, socket.socket)
@@ -314,12 +321,12 @@ def test_two_hundred_requests_at_once_are_each_answered_within_half_a_second(pre
             key.data.extend(chunk)
             if not chunk:
                 assert key.data.startswith(b"HTTP/1.0 200 ")
-                answered.append(time.monotonic() - started)
+                retries.append(_retransmissions(client))
                 selector.unregister(client)
                 client.close()
     selector.close()
-    assert len(answered) == 200
-    assert max(answered) < 0.5, f"slowest answer after {max(answered):.2f} s"
+    assert len(retries) == 200
+    assert sum(retries) == 0
 
 
 def test_a_silent_client_is_let_go(preview: PreviewServer, monkeypatch: pytest.MonkeyPatch) -> None:
