@@ -1,26 +1,39 @@
-"""Routine cards: paper sizes, and the layout that fits a routine on one page of its size.
+"""Routine cards and training log sheets: paper sizes, and the layouts that fit a routine on one page.
 
 Print CSS cannot shrink text to fit a page, so the layout is chosen here:
 the largest type (from 11 pt down to a readable 8 pt), in one column or two
 where the paper is wide enough, whose estimated height fits. Items are
 placed in columns here too, so both renderers (Chromium and WeasyPrint) lay
 out exactly what was measured. The estimate errs on the tall side; its
-constants were measured in both renderers (tests/test_cards.py prints the
-longest routine of every size on one page).
+constants were measured in both renderers (tests/test_cards.py and
+tests/test_logs.py print the longest routine of every size on one page).
 """
 
 from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import segno
 
 from builder.dose import format_dose
-from builder.model import CardLayout, Exercise, RoutineItem
+from builder.model import CardLayout, Exercise, LogSheet, RoutineItem
 
-__all__ = ["CARD_PICTURE_WIDTH", "CARD_SIZES", "CardSize", "card_layout", "larger_sizes", "qr_svg", "tick_count"]
+__all__ = [
+    "CARD_PICTURE_WIDTH",
+    "CARD_SIZES",
+    "EASIER",
+    "LOG_NAME_SHARE",
+    "LOG_SIZES",
+    "CardSize",
+    "card_layout",
+    "larger_sizes",
+    "log_layout",
+    "qr_svg",
+    "tick_count",
+]
 
 _PT = 0.3528
 """Millimetres in a point."""
@@ -49,6 +62,16 @@ CARD_SIZES = {
 }
 """Sizes in millimetres, smallest first; index cards are landscape, the others portrait."""
 
+LOG_SIZES = {
+    size.name: size
+    for size in (
+        CARD_SIZES["letter"],
+        CARD_SIZES["a4"],
+        CardSize("a3", "A3", 297.0, 420.0, 12.0, 28.0, 1),
+    )
+}
+"""Papers a training log prints on, smallest first, turned to landscape: its width is the paper's height."""
+
 FONT_STEPS = (11.0, 10.0, 9.0, 8.0)
 """Base type sizes in points, tried largest first; 8 pt is the smallest still read at arm's length."""
 
@@ -66,6 +89,15 @@ _IMAGE_WIDTH = 4.2  # a card's picture of an item, in ems: its width, height and
 _IMAGE_HEIGHT = 3.15
 _IMAGE_GAP = 0.6
 _CREDIT_LINE = 0.7 * _LINE  # the line under a card with pictures that credits them
+EASIER = "Easier: "
+"""What a card writes before an item's easier forms, counted in its height."""
+LOG_NAME_SHARE = 0.28
+"""The part of a log sheet's width its column of exercises takes; the sessions share the rest."""
+_CELL_PADDING = 0.45  # a log cell's padding on each side, and its rule, in ems
+_BOX_WIDTH = 1.9  # a log box and its gap, room for a number written by hand, in ems
+_BOX_HEIGHT = 1.75
+_LOG_HEAD = 2 * _CUE_SIZE * _LINE + 2 * _CELL_PADDING  # the row naming each session, with its date line
+_LOG_NOTES = 4 * _LINE + 2 * _CELL_PADDING  # the row for notes under the exercises
 
 
 def tick_count(item: RoutineItem) -> int:
@@ -79,8 +111,13 @@ def _lines(characters: int, per_line: float) -> int:
     return math.ceil(characters / (per_line - _WRAP_LOSS))
 
 
-def _item_height(item: RoutineItem, exercise: Exercise, font_pt: float, column_width: float, images: bool) -> float:
-    """The height of an item in millimetres; with `images`, its text runs beside the exercise's picture."""
+def _item_height(
+    item: RoutineItem, exercise: Exercise, font_pt: float, column_width: float, images: bool, easier: str
+) -> float:
+    """The height of an item in millimetres; with `images`, its text runs beside the exercise's picture.
+
+    `easier` is the line naming the item's easier forms, if the card shows one.
+    """
     em = font_pt * _PT
     pictured = images and exercise.main_image is not None
     if pictured:
@@ -96,18 +133,21 @@ def _item_height(item: RoutineItem, exercise: Exercise, font_pt: float, column_w
 
     if cues:
         height += _lines(cues, cue_per_line) * _LINE * _CUE_SIZE
+    if easier:
+        height += _lines(len(easier), cue_per_line) * _LINE * _CUE_SIZE
     height += math.ceil(tick_count(item) / ticks_per_row) * _TICK
     return (max(height, _IMAGE_HEIGHT if pictured else 0) + _ITEM_PADDING) * em
 
 
-def _header_height(title: str, frequency: str, size: CardSize, font_pt: float, with_qr: bool) -> float:
+def _header_height(title: str, frequency: str, width: float, font_pt: float, qr: float) -> float:
+    """The header over `width` millimetres: title and facts, beside a QR code `qr` millimetres wide if any."""
     em = font_pt * _PT
-    text_width = size.width - 2 * size.margin - (size.qr + 4 if with_qr else 0)
+    text_width = width - (qr + 4 if qr else 0)
 
     title_lines = _lines(len(title), text_width / (em * 1.35 * _BOLD_CHAR))
     meta_lines = _lines(len(frequency) + 40, text_width / (em * _CUE_SIZE * _CHAR))
     text = (title_lines * 1.35 * 1.15 + meta_lines * _CUE_SIZE * _LINE + 0.6) * em
-    return max(text, size.qr + 2 if with_qr else 0)
+    return max(text, qr + 2 if qr else 0)
 
 
 def card_layout(
@@ -118,19 +158,29 @@ def card_layout(
     size: CardSize,
     with_qr: bool,
     images: bool = False,
+    easier: Mapping[str, str] | None = None,
 ) -> CardLayout | None:
     """The layout with the largest type that fits one page (one column before two), or None when none does.
 
-    With `images`, each item whose exercise has a main image shows it small beside its text.
+    With `images`, each item whose exercise has a main image shows it small
+    beside its text; `easier` holds, by exercise, the line shown under an item
+    that names its easier forms.
     """
+    easier = easier or {}
     for font_pt in FONT_STEPS:
         em = font_pt * _PT
         credits = _CREDIT_LINE * em if images and any(exercises[item.exercise].main_image for item in items) else 0
-        room = size.height - 2 * size.margin - _header_height(title, frequency, size, font_pt, with_qr) - 1.6 * em
+        header = _header_height(title, frequency, size.width - 2 * size.margin, font_pt, size.qr if with_qr else 0)
+        room = size.height - 2 * size.margin - header - 1.6 * em
         room -= credits
         for columns in range(1, size.max_columns + 1):
             column_width = (size.width - 2 * size.margin - (columns - 1) * _COLUMN_GAP) / columns
-            heights = [_item_height(item, exercises[item.exercise], font_pt, column_width, images) for item in items]
+            heights = [
+                _item_height(
+                    item, exercises[item.exercise], font_pt, column_width, images, easier.get(item.exercise, "")
+                )
+                for item in items
+            ]
             placed = _fill_columns(heights, room, columns)
             if placed is not None:
                 return CardLayout(font_pt, placed)
@@ -152,8 +202,45 @@ def _fill_columns(heights: list[float], room: float, columns: int) -> tuple[tupl
     return tuple(tuple(column) for column in placed)
 
 
-def larger_sizes(size: CardSize) -> list[CardSize]:
-    return [other for other in CARD_SIZES.values() if other.width * other.height > size.width * size.height]
+def larger_sizes(size: CardSize, sizes: Mapping[str, CardSize] = CARD_SIZES) -> list[CardSize]:
+    return [other for other in sizes.values() if other.width * other.height > size.width * size.height]
+
+
+def _log_row_height(item: RoutineItem, title: str, font_pt: float, name_width: float, session_width: float) -> float:
+    """A log row in millimetres: the exercise and its dose beside a box per set in every session's cell."""
+    em = font_pt * _PT
+    name_room = name_width - 2 * _CELL_PADDING * em
+    name = _lines(len(title), name_room / (em * _BOLD_CHAR)) * _LINE
+    name += _lines(len(format_dose(item.dose)), name_room / (em * _CUE_SIZE * _CHAR)) * _LINE * _CUE_SIZE
+    per_row = max(1, int((session_width - 2 * _CELL_PADDING * em) / (em * _BOX_WIDTH)))
+    boxes = math.ceil(tick_count(item) / per_row) * _BOX_HEIGHT
+    return (max(name, boxes) + 2 * _CELL_PADDING) * em
+
+
+def log_layout(
+    title: str, items: tuple[RoutineItem, ...], exercises: Mapping[str, Exercise], size: CardSize, sessions: int
+) -> LogSheet | None:
+    """The largest type at which a log of `sessions` fits one landscape page of `size`, or None when none does.
+
+    The notes row takes most of the room the rows leave, so a short routine
+    gets a page to write on rather than a blank lower half; 15 per cent of it
+    stays free in case the rows come out taller than measured.
+    """
+    width, height = size.height - 2 * size.margin, size.width - 2 * size.margin
+    name_width = width * LOG_NAME_SHARE
+    session_width = (width - name_width) / sessions
+    for font_pt in FONT_STEPS:
+        em = font_pt * _PT
+        room = height - _header_height(title, "", width, font_pt, 0)
+        room -= (_LOG_HEAD + _LOG_NOTES + 1.6) * em
+        rows = 0.0
+        for item in items:  # stops at the first row that does not fit: a routine may be thousands of items long
+            rows += _log_row_height(item, exercises[item.exercise].title, font_pt, name_width, session_width)
+            if rows > room:
+                break
+        else:
+            return LogSheet(size.name, sessions, font_pt, round(_LOG_NOTES * em + 0.85 * (room - rows), 1))
+    return None
 
 
 @functools.lru_cache(maxsize=1024)

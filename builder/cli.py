@@ -150,7 +150,7 @@ def _build(arguments: argparse.Namespace) -> int:
     if not options.offline:
         print(f"view it: python3 -m http.server --directory {arguments.output}  (then open http://127.0.0.1:8000/)")
     if result.pdf_problem:
-        print(f"guide: the site was built without card PDFs: {result.pdf_problem}", file=sys.stderr)
+        print(f"guide: the site was built without card and log PDFs: {result.pdf_problem}", file=sys.stderr)
         return EXIT_CONTENT
     return EXIT_OK
 
@@ -231,7 +231,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     build_command.add_argument("--output", type=Path, default=Path("output"), metavar="DIR", help="default: output")
     build_command.add_argument("--offline", action="store_true", help="links end in index.html, to open from disk")
-    build_command.add_argument("--pdf", action="store_true", help="also write card.pdf beside each routine card")
+    build_command.add_argument(
+        "--pdf", action="store_true", help="also write card.pdf and log.pdf beside each routine card and training log"
+    )
     build_command.add_argument(
         "--jobs",
         type=_positive,

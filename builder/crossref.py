@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from builder.model import Article, Exercise, Guide, Page, Routine, RoutineItem
+from builder.progressions import Progressions, progressions
 
 __all__ = ["CrossIndex", "cross_index"]
 
@@ -29,6 +30,7 @@ class CrossIndex:
     tagged: dict[str, tuple[Page, ...]]
     uses: dict[str, tuple[tuple[Routine, RoutineItem], ...]]
     mentions: dict[str, tuple[Page, ...]]
+    ladders: Progressions
 
     def routines_for_muscle(self, muscle: str) -> tuple[Routine, ...]:
         """Routines with an exercise that works the muscle, first or second."""
@@ -82,4 +84,5 @@ def cross_index(guide: Guide) -> CrossIndex:
         tagged=freeze(tagged),
         uses=freeze(uses),
         mentions=freeze(mentions),
+        ladders=progressions(guide.exercises),
     )

@@ -18,6 +18,7 @@ __all__ = [
     "Equipment",
     "Exercise",
     "Guide",
+    "LogSheet",
     "Muscle",
     "Region",
     "Routine",
@@ -120,6 +121,9 @@ class Exercise(Page):
     prescription: Dose
     cues: tuple[str, ...]
     related: tuple[str, ...]
+    easier: tuple[str, ...]
+    """Slugs of easier forms, as written; `builder.progressions` adds the ones implied by other exercises."""
+    harder: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -140,15 +144,29 @@ class CardLayout:
 
 
 @dataclass(frozen=True)
+class LogSheet:
+    """A routine's training log: its paper, the sessions it has room for, and the type size that fits them."""
+
+    size: str
+    sessions: int
+    font_pt: float
+    notes: float
+    """The height of the row for notes in millimetres: most of what the exercises leave of the page."""
+
+
+@dataclass(frozen=True)
 class Routine(Page):
     level: str
     frequency: str
     card_size: str
     card_images: bool
+    card_progressions: bool
+    """Whether the card names each item's easier form under it."""
     items: tuple[RoutineItem, ...]
     estimate: Span
     """Seconds the player takes at the lower and the upper end of the doses' ranges."""
     card: CardLayout
+    log: LogSheet
 
 
 @dataclass(frozen=True)

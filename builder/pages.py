@@ -12,14 +12,17 @@ from dataclasses import dataclass, field
 from builder.cards import CARD_SIZES
 from builder.crossref import CrossIndex
 from builder.model import Exercise, Guide, Page, Routine
+from builder.progressions import Neighbours
 from builder.steps import Timing, player_plans
 from builder.urls import site_path
 
-__all__ = ["PagePlan", "output_file", "plan_pages"]
+__all__ = ["PRINTED", "PagePlan", "output_file", "plan_pages"]
 
 Crumb = tuple[str, str]
 FOUR_UP_PAPERS = ("a4", "letter")
 """Papers on which A6 cards are printed four to a page, for clubs that print a stack."""
+PRINTED = {"card.html": "card.pdf", "log.html": "log.pdf"}
+"""Templates of pages made to be printed, and the PDF that `--pdf` writes beside each."""
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,7 @@ def plan_pages(guide: Guide, index: CrossIndex) -> list[PagePlan]:
                 {
                     "exercise": exercise,
                     "related": [guide.exercises[slug] for slug in exercise.related if slug in guide.exercises],
+                    "ladder": _ladder(exercise, guide, index),
                     "uses": index.uses.get(exercise.slug, ()),
                     "mentions": index.mentions.get(exercise.slug, ()),
                 },
@@ -81,7 +85,8 @@ def plan_pages(guide: Guide, index: CrossIndex) -> list[PagePlan]:
     for routine in index.routines:
         values = {
             "routine": routine,
-            "exercises": {item.exercise: guide.exercises[item.exercise] for item in routine.items},
+            "exercises": _exercises_of((routine,), guide),
+            "neighbours": _neighbours_of((routine,), guide, index),
         }
         routine_path = site_path("routine", routine.slug)
         plans.append(PagePlan(routine_path, "routine.html", routine.title, values, (home, routines_crumb), routine))
@@ -95,27 +100,33 @@ def plan_pages(guide: Guide, index: CrossIndex) -> list[PagePlan]:
                 in_sitemap=False,
             )
         )
-        plans.append(
-            PagePlan(
-                site_path("card", routine.slug),
-                "card.html",
-                f"{routine.title}: card",
-                values,
-                (home, routines_crumb, (routine.title, routine_path)),
-                in_sitemap=False,
+        for kind, template, title in (("card", "card.html", "card"), ("log", "log.html", "training log")):
+            plans.append(
+                PagePlan(
+                    site_path(kind, routine.slug),
+                    template,
+                    f"{routine.title}: {title}",
+                    values,
+                    (home, routines_crumb, (routine.title, routine_path)),
+                    in_sitemap=False,
+                )
             )
-        )
     cards_crumbs = (home, routines_crumb, ("Print all cards", site_path("cards")))
     plans.append(
         PagePlan(
             site_path("cards"),
             "cards.html",
             "Print all cards",
-            {"routines": index.routines, "exercises": _exercises_of(index.routines, guide)},
+            {
+                "routines": index.routines,
+                "exercises": _exercises_of(index.routines, guide),
+                "neighbours": _neighbours_of(index.routines, guide, index),
+            },
             (home, routines_crumb),
             in_sitemap=False,
         )
     )
+    four_up = tuple(r for r in index.routines if r.card_size == "a6")
     for paper in FOUR_UP_PAPERS:
         plans.append(
             PagePlan(
@@ -123,9 +134,10 @@ def plan_pages(guide: Guide, index: CrossIndex) -> list[PagePlan]:
                 "cards-sheet.html",
                 f"A6 cards, four to a {CARD_SIZES[paper].label} page",
                 {
-                    "routines": tuple(r for r in index.routines if r.card_size == "a6"),
+                    "routines": four_up,
                     "paper": CARD_SIZES[paper],
-                    "exercises": _exercises_of(index.routines, guide),
+                    "exercises": _exercises_of(four_up, guide),
+                    "neighbours": _neighbours_of(four_up, guide, index),
                 },
                 cards_crumbs,
                 in_sitemap=False,
@@ -211,6 +223,18 @@ def plan_pages(guide: Guide, index: CrossIndex) -> list[PagePlan]:
 def _exercises_of(routines: tuple[Routine, ...], guide: Guide) -> dict[str, Exercise]:
     """The exercises some routines use: all a card shows, and all its fingerprint needs."""
     return {item.exercise: guide.exercises[item.exercise] for routine in routines for item in routine.items}
+
+
+def _neighbours_of(routines: tuple[Routine, ...], guide: Guide, index: CrossIndex) -> dict[str, Neighbours]:
+    """The easier and harder forms of every exercise some routines use, offered beside each item."""
+    used = _exercises_of(routines, guide)
+    return {slug: index.ladders.neighbours(slug, guide.exercises) for slug in used}
+
+
+def _ladder(exercise: Exercise, guide: Guide, index: CrossIndex) -> tuple[Exercise, ...]:
+    """The exercise's ladder from its easiest form to its hardest, or nothing when it stands on none."""
+    ladder = index.ladders.ladder(exercise.slug)
+    return tuple(guide.exercises[slug] for slug in ladder) if len(ladder) > 1 else ()
 
 
 def _machine_files(guide: Guide, index: CrossIndex, pages: list[PagePlan]) -> list[PagePlan]:

@@ -1,8 +1,8 @@
-"""Routine cards as PDF files with WeasyPrint, from the same HTML and CSS the site serves.
+"""Routine cards and training logs as PDF files with WeasyPrint, from the same HTML and CSS the site serves.
 
 PDFs are slow to make, so each is kept in the build cache under the hash of
-its card's HTML, the theme's static files and the WeasyPrint version: an
-unchanged card is never rendered again.
+its page's HTML, the theme's static files and the WeasyPrint version: an
+unchanged card or log is never rendered again.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 
 from builder.cache import BuildCache
 
-__all__ = ["PdfUnavailable", "card_pdfs", "check_weasyprint"]
+__all__ = ["PdfUnavailable", "check_weasyprint", "printed_pdfs"]
 
 _INSTALL = (
     "--pdf needs WeasyPrint and its system libraries: pip install weasyprint, "
@@ -33,10 +33,13 @@ def check_weasyprint() -> str:
     return str(weasyprint.__version__)
 
 
-def card_pdfs(files: dict[str, bytes], cards: list[str], cache: BuildCache, workspace: Path) -> dict[str, bytes]:
-    """`card.pdf` beside each card page (`routines/x/card/index.html`), from the cache where it can be.
+def printed_pdfs(
+    files: dict[str, bytes], printed: dict[str, str], cache: BuildCache, workspace: Path
+) -> dict[str, bytes]:
+    """The PDF of each printed page (`routines/x/card/index.html` to `routines/x/card/card.pdf`), cached.
 
-    `workspace` is an empty folder to lay out the pages and their stylesheets in for WeasyPrint.
+    `printed` maps each page to its PDF's name; `workspace` is an empty
+    folder to lay out the pages and their stylesheets in for WeasyPrint.
     """
     version = check_weasyprint()
     from weasyprint import HTML
@@ -47,19 +50,19 @@ def card_pdfs(files: dict[str, bytes], cards: list[str], cache: BuildCache, work
         assets.update(name.encode() + b"\0" + data)
     pdfs = {}
     for name, data in files.items():  # pictures too: their names carry their digest, and cards name them
-        if name not in cards:
+        if name not in printed:
             (workspace / name).parent.mkdir(parents=True, exist_ok=True)
             (workspace / name).write_bytes(data)
-    for card in cards:
+    for page_name, pdf_name in printed.items():
         key = assets.copy()
-        key.update(files[card])
+        key.update(files[page_name])
         blob = f"pdf/{key.hexdigest()}.pdf"
         pdf = cache.blob(blob)
         if pdf is None:
-            page = workspace / card
+            page = workspace / page_name
             page.parent.mkdir(parents=True, exist_ok=True)
-            page.write_bytes(files[card])
+            page.write_bytes(files[page_name])
             pdf = bytes(HTML(filename=str(page)).write_pdf())
             cache.put_blob(blob, pdf)
-        pdfs[card.removesuffix("index.html") + "card.pdf"] = pdf
+        pdfs[pdf_name] = pdf
     return pdfs

@@ -29,9 +29,9 @@ from builder.output import (
     site_token,
     staged_site,
 )
-from builder.pages import PagePlan, output_file, plan_pages
+from builder.pages import PRINTED, PagePlan, output_file, plan_pages
 from builder.parallel import render_pages
-from builder.pdf import PdfUnavailable, card_pdfs, check_weasyprint
+from builder.pdf import PdfUnavailable, check_weasyprint, printed_pdfs
 from builder.probe import Probe, read_probe_table
 from builder.publish_media import publish_media, site_media, updating_media
 from builder.quick import LastBuild
@@ -272,12 +272,16 @@ def _build(
                 put_file(staging, output, name, data)
         search_current = _finish_search(indexing, staging, output, last, exact)
         if make_pdfs:
-            cards = sorted(output_file(plan.path) for plan in plans if plan.template == "card.html")
+            printed = {
+                output_file(plan.path): plan.path + PRINTED[plan.template]
+                for plan in sorted(plans, key=lambda plan: plan.path)
+                if plan.template in PRINTED
+            }
             pictures = [exercise.main_image for exercise in guide.exercises.values() if exercise.main_image]
             shown = {picture.rendition(CARD_PICTURE_WIDTH).path for picture in pictures}
-            card_pages = {name: (staging / name).read_bytes() for name in [*cards, *shown]} | static
+            printable = {name: (staging / name).read_bytes() for name in [*printed, *shown]} | static
             with scratch_folder(output, "pdf") as workspace:
-                for name, data in card_pdfs(card_pages, cards, builder.cache, workspace).items():
+                for name, data in printed_pdfs(printable, printed, builder.cache, workspace).items():
                     put_file(staging, output, name, data)
         files = site_files(staging)
         token = commit_site(staging, output)

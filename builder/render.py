@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import jinja2
 from markupsafe import Markup
 
-from builder.cards import CARD_PICTURE_WIDTH, CARD_SIZES, qr_svg, tick_count
+from builder.cards import CARD_PICTURE_WIDTH, CARD_SIZES, LOG_NAME_SHARE, LOG_SIZES, qr_svg, tick_count
 from builder.dates import long_date
 from builder.diagnostics import Diagnostic, shown_path
 from builder.dose import format_dose, format_estimate
@@ -112,6 +112,8 @@ class Renderer:
             kind_of=_kind_of,
             muscle_states=lambda primary, secondary, drawn: muscle_states(primary, secondary, drawn, guide),
             card_sizes=CARD_SIZES,
+            log_sizes=LOG_SIZES,
+            log_name_share=LOG_NAME_SHARE,
             card_picture_width=CARD_PICTURE_WIDTH,
             tick_count=tick_count,
             qr_code=lambda url: Markup(qr_svg(url)),

@@ -13,6 +13,7 @@ _SECTIONS = {
     "exercise": "exercises/{}/",
     "routine": "routines/{}/",
     "card": "routines/{}/card/",
+    "log": "routines/{}/log/",
     "play": "routines/{}/play/",
     "history": "history/",
     "cards": "cards/",

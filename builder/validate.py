@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from builder.bodyimages import find_images, stray_images
-from builder.cards import CARD_SIZES, CardSize, card_layout, larger_sizes
+from builder.cards import CARD_SIZES, EASIER, FONT_STEPS, LOG_SIZES, CardSize, card_layout, larger_sizes, log_layout
 from builder.diagnostics import Diagnostics, did_you_mean
 from builder.discovery import SourceFile, discover
 from builder.dose import DOSE_KEYS, Dose, DoseError, FieldValue, Span, make_dose, merge, parse_field
@@ -27,6 +27,7 @@ from builder.model import (
     CardLayout,
     Exercise,
     Guide,
+    LogSheet,
     Page,
     Routine,
     RoutineItem,
@@ -35,6 +36,7 @@ from builder.model import (
 )
 from builder.nesting import MAX_DEPTH, too_deep
 from builder.probe import Probe
+from builder.progressions import Edge, Progressions, closing_cycles, progressions
 from builder.settings import load_settings
 from builder.source import Document, DocumentCache
 from builder.steps import ENDS, Timing, plan_seconds, step_plan
@@ -46,10 +48,22 @@ __all__ = ["load_guide", "reread_page"]
 _Page = TypeVar("_Page", Exercise, Routine, Article)
 
 _PAGE_KEYS = ("title", "summary", "tags", "draft", "media")
-_EXERCISE_KEYS = (*_PAGE_KEYS, "region", "muscles", "equipment", "level", "prescription", "cues", "related")
-_ROUTINE_KEYS = (*_PAGE_KEYS, "level", "frequency", "card", "exercises")
+_EXERCISE_KEYS = (
+    *_PAGE_KEYS,
+    *("region", "muscles", "equipment", "level", "prescription", "cues", "related", "easier", "harder"),
+)
+_ROUTINE_KEYS = (*_PAGE_KEYS, "level", "frequency", "card", "log", "exercises")
 _ARTICLE_KEYS = (*_PAGE_KEYS, "date", "author")
 _ITEM_KEYS = ("exercise", "note", *DOSE_KEYS)
+
+
+@dataclass(frozen=True)
+class _Step:
+    """One step of a ladder where it was written, kept to check at the end that no ladder goes round in a circle."""
+
+    edge: Edge
+    source: Path
+    line: int
 
 
 @dataclass(frozen=True)
@@ -79,6 +93,9 @@ class _Loader:
         self.kinds = kinds
         self.targets = set(self.kinds) | set(taxonomy.regions) | set(taxonomy.muscles)
         self.references: list[_Reference] = []
+        self.steps: list[_Step] = []
+        self.ladders: Progressions | None = None
+        """Worked out when the first routine card needs it: every exercise is read before any routine."""
         self.exercises: dict[str, Exercise] = {}
         self.routines: dict[str, Routine] = {}
         self.articles: dict[str, Article] = {}
@@ -153,16 +170,11 @@ class _Loader:
             for item in muscles.list_nodes("secondary"):
                 if item.value in primary:
                     fields.error(item.line, f"muscle '{item.value}' is both primary and secondary", "list it once")
-        related = []
-        for slug, line in fields.slugs("related"):
-            if slug == source.slug:
-                fields.error(line, "an exercise cannot be related to itself")
-            elif self.kinds.get(slug) != "exercise":
-                exercises = [s for s, kind in self.kinds.items() if kind == "exercise"]
-                fields.error(line, f"unknown exercise '{slug}' in 'related'", did_you_mean(slug, exercises))
-            else:
-                self.refer(fields, line, slug)
-                related.append(slug)
+        related = self.exercise_slugs(fields, "related", source.slug, "related to itself")
+        easier = self.exercise_slugs(fields, "easier", source.slug, "easier than itself")
+        harder = self.exercise_slugs(fields, "harder", source.slug, "harder than itself")
+        self.steps += [_Step((slug, source.slug), source.path, line) for slug, line in easier]
+        self.steps += [_Step((source.slug, slug), source.path, line) for slug, line in harder]
         prescription = self.prescription(fields)
         exercise = Exercise(
             **page,  # type: ignore[arg-type]
@@ -173,11 +185,34 @@ class _Loader:
             level=fields.choice("level", LEVELS, "beginner"),
             prescription=prescription or Dose(reps=None),
             cues=fields.texts("cues", max_length=80),
-            related=tuple(related),
+            related=tuple(slug for slug, _ in related),
+            easier=tuple(slug for slug, _ in easier),
+            harder=tuple(slug for slug, _ in harder),
         )
         fields.finish()
         if prescription is not None:
             self.exercises[source.slug] = exercise
+
+    def exercise_slugs(self, fields: Fields, key: str, own: str, itself: str) -> list[tuple[str, int]]:
+        """The exercises a list names, with their lines: each must exist and be another exercise."""
+        found = []
+        for slug, line in fields.slugs(key):
+            if slug == own:
+                fields.error(line, f"an exercise cannot be {itself}")
+            elif self.kinds.get(slug) != "exercise":
+                exercises = [s for s, kind in self.kinds.items() if kind == "exercise"]
+                fields.error(line, f"unknown exercise '{slug}' in '{key}'", did_you_mean(slug, exercises))
+            else:
+                self.refer(fields, line, slug)
+                found.append((slug, line))
+        return found
+
+    def check_ladders(self) -> None:
+        """A step that closes a circle is an error at its line, naming the circle from easier to harder."""
+        for index, circle in closing_cycles([step.edge for step in self.steps]):
+            step = self.steps[index]
+            message = f"progressions go round in a circle: {' -> '.join(circle)}"
+            self.error(step.source, step.line, message, "each step must be harder than the one before; remove one")
 
     def prescription(self, fields: Fields) -> Dose | None:
         dose_fields = fields.mapping("prescription", DOSE_KEYS, required=True)
@@ -211,36 +246,64 @@ class _Loader:
     def routine(self, source: SourceFile, document: Document) -> None:
         fields = Fields(document.front, source.path, self.diagnostics, _ROUTINE_KEYS)
         page = self.page(source, document, fields)
-        card = fields.mapping("card", ("size", "images"))
+        card = fields.mapping("card", ("size", "images", "progressions"))
         card_size = card.choice("size", CARD_SIZES, "a6") if card else "a6"
         card_images = card.boolean("images") if card else False
+        card_progressions = card.boolean("progressions") if card else False
         if card:
             card.finish()
+        log = fields.mapping("log", ("size", "sessions"))
+        log_size = log.choice("size", LOG_SIZES, "a4") if log else "a4"
+        sessions = log.integer("sessions", 6, 1, 12) if log else 6
+        if log:
+            log.finish()
         items = tuple(
             item for node in fields.list_nodes("exercises", required=True) if (item := self.routine_item(fields, node))
         )
         frequency = fields.text("frequency", max_length=60)
+        title = str(page["title"])
+        easier = self.easier_lines(items) if card_progressions else {}
         routine = Routine(
             **page,  # type: ignore[arg-type]
             level=fields.choice("level", LEVELS, "beginner"),
             frequency=frequency,
             card_size=card_size,
             card_images=card_images,
+            card_progressions=card_progressions,
             items=items,
             estimate=Span(*(plan_seconds(step_plan(items, Timing.of(self.settings), end)) for end in ENDS)),
-            card=self.card(fields, str(page["title"]), frequency, items, card_size, card_images),
+            card=self.card(fields, title, frequency, items, card_size, card_images, easier),
+            log=self.log_sheet(fields, title, items, log_size, sessions),
         )
         fields.finish()
         self.routines[source.slug] = routine
 
+    def easier_lines(self, items: tuple[RoutineItem, ...]) -> dict[str, str]:
+        """The line a card shows under each item with an easier form, by exercise."""
+        if self.ladders is None:
+            self.ladders = progressions(self.exercises)
+        lines = {}
+        for item in items:
+            easier = self.ladders.easier.get(item.exercise, ())
+            if easier:
+                lines[item.exercise] = EASIER + ", ".join(self.exercises[slug].title for slug in easier)
+        return lines
+
     def card(
-        self, fields: Fields, title: str, frequency: str, items: tuple[RoutineItem, ...], size: str, images: bool
+        self,
+        fields: Fields,
+        title: str,
+        frequency: str,
+        items: tuple[RoutineItem, ...],
+        size: str,
+        images: bool,
+        easier: dict[str, str],
     ) -> CardLayout:
         """The card's layout; a routine too long for its card size is an error naming a size that fits."""
         with_qr = bool(self.settings.base_url)
 
         def layout(paper: CardSize) -> CardLayout | None:
-            return card_layout(title, frequency, items, self.exercises, paper, with_qr, images)
+            return card_layout(title, frequency, items, self.exercises, paper, with_qr, images, easier)
 
         found = layout(CARD_SIZES[size])
         if found is not None:
@@ -249,6 +312,25 @@ class _Loader:
         hint = f"use card size '{fitting[0]}'" if fitting else "split it into shorter routines"
         fields.error(fields.line("exercises"), f"routine too long for its card size '{size}'", hint)
         return CardLayout(0, ())
+
+    def log_sheet(
+        self, fields: Fields, title: str, items: tuple[RoutineItem, ...], size: str, sessions: int
+    ) -> LogSheet:
+        """The log's layout; a log that cannot fit is an error naming fewer sessions or a larger paper that fit."""
+
+        def layout(paper: CardSize, count: int) -> LogSheet | None:
+            return log_layout(title, items, self.exercises, paper, count)
+
+        found = layout(LOG_SIZES[size], sessions)
+        if found is not None or not items:
+            return found or LogSheet(size, sessions, FONT_STEPS[0], 0)
+        fewer = next((count for count in range(sessions - 1, 0, -1) if layout(LOG_SIZES[size], count)), 0)
+        larger = [paper.name for paper in larger_sizes(LOG_SIZES[size], LOG_SIZES) if layout(paper, sessions)]
+        ways = ([f"log.sessions: {fewer}"] if fewer else []) + ([f"log.size: {larger[0]}"] if larger else [])
+        hint = f"it fits with {' or '.join(ways)}" if ways else "split it into shorter routines"
+        message = f"routine too long for a log sheet of {sessions} sessions on '{size}'"
+        fields.error(fields.line("exercises"), message, hint)
+        return LogSheet(size, sessions, 0, 0)
 
     def routine_item(self, routine: Fields, node: Node) -> RoutineItem | None:
         """A bare slug takes the exercise's dose; a mapping's dose keys replace it key by key."""
@@ -341,6 +423,7 @@ def load_guide(
         document = documents.read(source.path, diagnostics)
         if document is not None:
             loader.readers[source.kind](source, document)
+    loader.check_ladders()
     if not drafts:
         loader.check_drafts()
     if diagnostics:

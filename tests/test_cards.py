@@ -16,7 +16,9 @@ from playwright.sync_api import Browser
 
 from builder.cards import CARD_SIZES
 from builder.cli import main
-from tests.cardguide import write_card_guide, write_overlong
+from builder.diagnostics import Diagnostics
+from builder.validate import load_guide
+from tests.cardguide import SHIPPED, card_front, write_card_guide, write_overlong
 from tests.conftest import Run
 from tests.serving import serve
 
@@ -140,7 +142,10 @@ def test_four_up_sheets_impose_a6_cards(
     card_site: tuple[str, Path, dict[str, tuple[str, int]]],
 ) -> None:
     url, output, routines = card_site
+    shipped = load_guide(SHIPPED, Diagnostics())
+    assert shipped is not None
     a6_cards = sum(1 for size, _ in routines.values() if size == "a6")
+    a6_cards += sum(1 for routine in shipped.routines.values() if routine.card_size == "a6")
     for paper in ("a4", "letter"):
         html = (output / f"cards/{paper}/index.html").read_text()
         assert html.count('class="sheet sheet--a6"') == a6_cards
@@ -176,7 +181,7 @@ def test_one_item_too_many_fails_check_at_the_exercises_key(
     routines = write_card_guide(tmp_path)
     monkeypatch.chdir(tmp_path)
     for size, hint in [("a6", "use card size 'a5'"), ("a4", "split it into shorter routines")]:
-        path = write_overlong(tmp_path / "content", size, routines[f"{size}-longest"][1] + 1)
+        path = write_overlong(tmp_path / "content", card_front(size), routines[f"{size}-longest"][1] + 1)
         result = run_guide("check")
         line = path.read_text().splitlines().index("exercises:") + 1
         message = f"content/routines/overlong.md:{line}: routine too long for its card size '{size}'; {hint}"
@@ -191,7 +196,7 @@ def test_pdf_without_weasyprint_names_what_to_install_and_builds_the_rest(
     assert result.code == 1
     (line,) = result.err_lines
     assert line.startswith(
-        "guide: the site was built without card PDFs: --pdf needs WeasyPrint and its system libraries: "
+        "guide: the site was built without card and log PDFs: --pdf needs WeasyPrint and its system libraries: "
         "pip install weasyprint, and on Debian or Ubuntu apt-get install libpango-1.0-0 libpangoft2-1.0-0"
     )
     assert (guide / "output/routines/core-basics/card/index.html").is_file()
@@ -202,7 +207,7 @@ def test_pdf_without_weasyprint_names_what_to_install_and_builds_the_rest(
 def test_unchanged_cards_come_from_the_cache(guide: Path, run_guide: Callable[..., Run], monkeypatch) -> None:
     assert run_guide("build", "--pdf").code == 0
     pdf = (guide / "output/routines/core-basics/card/card.pdf").read_bytes()
-    assert [path.suffix for path in (guide / ".guide-cache/pdf").iterdir()] == [".pdf"]
+    assert [path.suffix for path in (guide / ".guide-cache/pdf").iterdir()] == [".pdf", ".pdf"]  # a card, a log
 
     def no_rendering(*arguments: object, **keywords: object) -> bytes:
         raise AssertionError("a cached card was rendered again")

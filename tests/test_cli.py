@@ -13,6 +13,7 @@ import pytest
 from builder.diagnostics import Diagnostics
 from builder.dose import format_dose
 from builder.scaffold import ignore_built_files, new_page
+from builder.progressions import progressions
 from builder.validate import load_guide
 from tests.conftest import Run, snapshot
 
@@ -23,7 +24,7 @@ def test_check_passes_on_the_shipped_guide(run_guide: Callable[..., Run], monkey
     monkeypatch.chdir(REPOSITORY)
     result = run_guide("check")
     assert (result.code, result.err) == (0, "")
-    assert result.out == "content: 9 exercises, 1 routine, 2 articles; no errors\n"
+    assert result.out == "content: 9 exercises, 4 routines, 2 articles; no errors\n"
 
 
 def test_shipped_guide_has_the_doses_of_the_seed() -> None:
@@ -38,6 +39,19 @@ def test_shipped_guide_has_the_doses_of_the_seed() -> None:
     routine = guide.routines["back-and-hip-strength-for-runners"]
     assert routine.title == "Back and hip strength for runners"
     assert len(routine.items) >= 5
+
+
+def test_shipped_guide_shows_ladders_and_a_routine_on_every_card_size_but_the_largest() -> None:
+    guide = load_guide(REPOSITORY / "content", Diagnostics())
+    assert guide is not None
+    ladders = progressions(guide.exercises)
+    assert ladders.ladder("plank") == ("forearm-plank", "plank")
+    assert ladders.ladder("side-lying-leg-raise") == ("leg-lift", "side-lying-leg-raise", "side-plank")
+    assert {routine.card_size for routine in guide.routines.values()} == {"index-card", "a6", "a5"}
+    assert sum(routine.card_size == "a6" for routine in guide.routines.values()) == 2
+    assert any(routine.card_progressions for routine in guide.routines.values())
+    exercises_used = {item.exercise for routine in guide.routines.values() for item in routine.items}
+    assert exercises_used == set(guide.exercises)
 
 
 def test_check_writes_nothing(guide: Path, run_guide: Callable[..., Run]) -> None:

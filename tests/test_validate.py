@@ -71,7 +71,7 @@ def test_a_taxonomy_of_five_thousand_muscles_is_loaded(guide: Path) -> None:
     assert len(load(guide / "content").taxonomy.muscles) == 5_005
 
 
-def test_a_routine_of_ten_thousand_items_gets_one_message_about_its_card(
+def test_a_routine_of_ten_thousand_items_gets_one_message_about_its_card_and_one_about_its_log(
     guide: Path, run_guide: Callable[..., Run]
 ) -> None:
     items = "".join(f"  - {('plank', 'bird-dog')[n % 2]}\n" for n in range(10_000))
@@ -79,8 +79,10 @@ def test_a_routine_of_ten_thousand_items_gets_one_message_about_its_card(
     (guide / "content/routines/long.md").write_text(routine)
     result = run_guide("check")
     assert result.err_lines == [
+        "content/routines/long.md:3: routine too long for a log sheet of 6 sessions on 'a4'; "
+        "split it into shorter routines",
         "content/routines/long.md:3: routine too long for its card size 'a6'; split it into shorter routines",
-        "guide: 1 error",
+        "guide: 2 errors",
     ]
 
 
