@@ -20,7 +20,15 @@ from builder.output import OutputRefused
 from builder.pipeline import BuildOptions, build
 from builder.probe import Probe
 from builder.progress import ProgressBar
-from builder.scaffold import PAGE_KINDS, ScaffoldError, ignore_built_files, init_guide, new_page
+from builder.scaffold import (
+    PAGE_KINDS,
+    WORKFLOW,
+    ScaffoldError,
+    ignore_built_files,
+    init_guide,
+    new_page,
+    publish_workflow,
+)
 from builder.search import SearchProblem
 from builder.server import PortInUse, PreviewServer, preview_folder
 from builder.settings import normalise_base_url
@@ -202,6 +210,8 @@ def _init(arguments: argparse.Namespace) -> int:
     ignored = ignore_built_files(folder)
     if ignored is not None:
         print(f"{'wrote' if ignored.new else 'added the output and cache folders to'} {ignored.path}")
+    workflow = publish_workflow(folder, content)
+    print(f"wrote {workflow}" if workflow else f"kept {folder / WORKFLOW}, which was there already")
     print(f"next: cd {folder} && guide check")
     return EXIT_OK
 

@@ -4,19 +4,29 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 from slugify import slugify
 
+from builder import __version__
 from builder.cache import CACHE_FOLDER
 from builder.diagnostics import Diagnostics
 from builder.discovery import KINDS
 from builder.settings import SETTINGS_FILE
 from builder.taxonomy import TAXONOMY_FILE, load_taxonomy
 
-__all__ = ["PAGE_KINDS", "ScaffoldError", "ignore_built_files", "init_guide", "new_page"]
+__all__ = [
+    "PAGE_KINDS",
+    "WORKFLOW",
+    "ScaffoldError",
+    "ignore_built_files",
+    "init_guide",
+    "new_page",
+    "publish_workflow",
+]
 
 PAGE_KINDS = {kind: folder for folder, kind in KINDS.items()}
 _STARTER_PAGES = (("exercise", "First exercise"), ("routine", "First routine"), ("article", "Welcome"))
@@ -31,6 +41,8 @@ IGNORED = ("/output/", f"{CACHE_FOLDER}/")
 """What a guide's repository should never hold: the built site, and the cache (which holds nothing
 anyone else could use: it is signed with a key of this user's, see `builder.cache`)."""
 _IGNORED_HEADING = "# made by guide build and guide serve; never commit them"
+WORKFLOW = Path(".github/workflows/pages.yml")
+"""Where GitHub looks for the workflow that publishes the guide, from the repository's root."""
 
 
 class ScaffoldError(Exception):
@@ -119,3 +131,17 @@ def ignore_built_files(folder: Path) -> Ignored | None:
     separator = "" if not text or text.endswith("\n\n") else "\n" if text.endswith("\n") else "\n\n"
     path.write_text(text + separator + "\n".join([_IGNORED_HEADING, *missing]) + "\n", encoding="utf-8")
     return Ignored(path, new=not text)
+
+
+def publish_workflow(folder: Path, content: Path) -> Path | None:
+    """A GitHub Pages workflow in the repository at `folder` that builds `content`; None when one is there already.
+
+    An author who edited theirs keeps it: the file is only ever written new.
+    """
+    path = folder / WORKFLOW
+    if path.exists():
+        return None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    relative = Path(os.path.relpath(content.resolve(), folder.resolve())).as_posix()
+    path.write_text(_render("pages.yml", content=relative, version=__version__), encoding="utf-8")
+    return path

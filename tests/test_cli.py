@@ -9,11 +9,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import yaml
 
+from builder import __version__
 from builder.diagnostics import Diagnostics
 from builder.dose import format_dose
-from builder.scaffold import ignore_built_files, new_page
 from builder.progressions import progressions
+from builder.scaffold import ignore_built_files, new_page
 from builder.validate import load_guide
 from tests.conftest import Run, snapshot
 
@@ -157,6 +159,7 @@ def test_init_starts_a_guide_that_passes_check(
         str(path.relative_to(tmp_path)) for path in (tmp_path / "running-club").rglob("*") if path.is_file()
     )
     assert written == [
+        "running-club/.github/workflows/pages.yml",
         "running-club/.gitignore",
         "running-club/content/articles/welcome.md",
         "running-club/content/exercises/first-exercise.md",
@@ -172,6 +175,47 @@ def test_init_starts_a_guide_that_passes_check(
     monkeypatch.chdir(tmp_path / "running-club")
     checked = run_guide("check")
     assert (checked.code, checked.out) == (0, "content: 1 exercise, 1 routine, 1 article; no errors\n")
+
+
+def test_init_writes_a_github_pages_workflow_that_builds_with_the_pages_address_and_deploys(
+    tmp_path: Path, run_guide: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert run_guide("init", "club", "--content", "guide").code == 0
+    workflow = yaml.safe_load((tmp_path / "club/.github/workflows/pages.yml").read_text(encoding="utf-8"))
+    assert workflow[True] == {"push": {"branches": ["main"]}, "workflow_dispatch": None}  # YAML 1.1 reads `on` as true
+    assert workflow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+    assert workflow["env"] == {"GUIDE_PACKAGE": f"guide=={__version__}"}
+    build, deploy = workflow["jobs"]["build"], workflow["jobs"]["deploy"]
+    assert [step.get("uses") for step in build["steps"]] == [
+        "actions/checkout@v4",
+        "actions/setup-python@v5",
+        "actions/configure-pages@v5",
+        None,
+        None,
+        "actions/upload-pages-artifact@v3",
+    ]
+    pages, install, site, upload = build["steps"][2:]
+    assert pages["id"] == "pages"
+    assert install["run"] == 'pip install "$GUIDE_PACKAGE"'
+    assert site["run"] == 'guide build --content "guide" --base-url "${{ steps.pages.outputs.base_url }}/"'
+    assert upload["with"] == {"path": "output"}
+    assert deploy["needs"] == "build"
+    assert deploy["environment"] == {"name": "github-pages", "url": "${{ steps.deployment.outputs.page_url }}"}
+    assert deploy["steps"] == [{"id": "deployment", "uses": "actions/deploy-pages@v4"}]
+
+
+def test_init_keeps_a_workflow_there_already(
+    tmp_path: Path, run_guide: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    workflow = tmp_path / ".github/workflows/pages.yml"
+    workflow.parent.mkdir(parents=True)
+    workflow.write_text("name: mine\n", encoding="utf-8")
+    result = run_guide("init")
+    assert result.code == 0
+    assert "kept .github/workflows/pages.yml, which was there already\n" in result.out
+    assert workflow.read_text(encoding="utf-8") == "name: mine\n"
 
 
 def test_init_adds_what_an_existing_gitignore_lacks(
