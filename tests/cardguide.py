@@ -50,20 +50,25 @@ def _write(content: Path, slug: str, front: list[str], count: int) -> Path:
     return path
 
 
-def _fits(content: Path, front: list[str], count: int) -> bool:
+def _fits(content: Path, front: list[str], count: int, about: str) -> bool:
     probe = _write(content, "probe", front, count)
     try:
-        return load_guide(content, Diagnostics()) is not None
+        diagnostics = Diagnostics()
+        load_guide(content, diagnostics)
+        return not any(about in diagnostic.message for diagnostic in diagnostics.items)
     finally:
         probe.unlink()
 
 
-def longest(content: Path, front: list[str]) -> int:
-    """The most items of the cycling kind that `guide check` accepts with this front matter (a binary search)."""
+def longest(content: Path, front: list[str], about: str = "") -> int:
+    """The most items of the cycling kind that `guide check` accepts with this front matter (a binary search).
+
+    With `about`, only errors whose message holds it count: a log's limit, say, whatever the card's.
+    """
     low, high = 1, 64
     while low < high:
         middle = (low + high + 1) // 2
-        low, high = (middle, high) if _fits(content, front, middle) else (low, middle - 1)
+        low, high = (middle, high) if _fits(content, front, middle, about) else (low, middle - 1)
     return low
 
 

@@ -78,12 +78,14 @@ class EditedGuide(RuleBasedStateMachine):
         lines = [f"  sets: {sets}" if line.startswith("  sets:") else line for line in path.read_text().splitlines()]
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
-    @rule(number=st.integers(0, 99))
-    def add_an_exercise(self, number: int) -> None:
+    @rule(number=st.integers(0, 99), ladder=st.booleans())
+    def add_an_exercise(self, number: int, ladder: bool) -> None:
+        """An exercise, perhaps a step below the plank: the plank's ladder, and the routine's offer, change with it."""
         slug = f"added-{number}"
         front = (
             f"---\ntitle: Added {number}\nsummary: New.\nregion: hips\nmuscles:\n  primary: [glutes]\n"
-            f"prescription:\n  reps: {number + 1}\ntags: [new]\n---\nSee [[plank]].\n"
+            f"prescription:\n  reps: {number + 1}\ntags: [new]\n{'harder: [plank]' if ladder else ''}\n---\n"
+            "See [[plank]].\n"
         )
         self.content(f"exercises/{slug}.md").write_text(front, encoding="utf-8")
         if slug not in self.added:

@@ -7,9 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from builder.cards import CARD_SIZES, EASIER, card_layout
 from builder.diagnostics import Diagnostics
+from builder.dose import Dose, Span
+from builder.model import RoutineItem
 from builder.progressions import Progressions, closing_cycles, progressions
 from builder.validate import load_guide
+from tests.cardguide import SHIPPED
 from tests.conftest import BASE_GUIDE
 
 
@@ -140,3 +144,28 @@ def test_a_step_written_on_either_side_is_one_step_and_drafts_drop_out(tmp_path:
     assert with_drafts.easier == {"plank": ("wall",), "side": ("wall",)}
     published = progressions({slug: e for slug, e in guide.exercises.items() if not e.draft})
     assert published.ladder("wall") == ("wall", "plank")
+
+
+def test_a_card_that_names_easier_forms_counts_their_lines() -> None:
+    guide = load_guide(SHIPPED, Diagnostics())
+    assert guide is not None
+    ladders = progressions(guide.exercises)
+    stepped = [slug for slug in sorted(guide.exercises) if ladders.easier.get(slug)]
+    easier = {slug: EASIER + ", ".join(guide.exercises[s].title for s in ladders.easier[slug]) for slug in stepped}
+
+    def most(lines: dict[str, str]) -> int:
+        """The most items, cycling through the exercises with an easier form, that fit one A6 card."""
+        count = 1
+        while count < 60:
+            items = tuple(RoutineItem(stepped[n % len(stepped)], Dose(reps=Span(10, 10)), "") for n in range(count + 1))
+            if card_layout("Title", "", items, guide.exercises, CARD_SIZES["a6"], True, False, lines) is None:
+                break
+            count += 1
+        return count
+
+    assert easier == {
+        "plank": "Easier: Forearm plank",
+        "side-lying-leg-raise": "Easier: Leg lift",
+        "side-plank": "Easier: Side-lying leg raise",
+    }
+    assert 1 <= most(easier) < most({})
