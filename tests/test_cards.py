@@ -18,6 +18,7 @@ from builder.cards import CARD_SIZES
 from builder.cli import main
 from builder.diagnostics import Diagnostics
 from builder.validate import load_guide
+from tests.browser import printed
 from tests.cardguide import SHIPPED, card_front, write_card_guide, write_overlong
 from tests.conftest import Run
 from tests.serving import serve
@@ -72,13 +73,7 @@ def test_chromium_prints_one_page_of_the_card_size(
     length: str,
 ) -> None:
     url, _, _ = card_site
-    page = browser.new_page()
-    try:
-        page.goto(f"{url}routines/{size}-{length}/card/")
-        pdf = page.pdf(prefer_css_page_size=True, print_background=True)
-    finally:
-        page.close()
-    assert_one_page(pdf, size)
+    assert_one_page(printed(browser, f"{url}routines/{size}-{length}/card/"), size)
 
 
 @pytest.mark.parametrize("length", LENGTHS)
@@ -150,12 +145,7 @@ def test_four_up_sheets_impose_a6_cards(
         html = (output / f"cards/{paper}/index.html").read_text()
         assert html.count('class="sheet sheet--a6"') == a6_cards
         assert html.count('class="cut cut--') == 4 * a6_cards
-        page = browser.new_page()
-        try:
-            page.goto(f"{url}cards/{paper}/")
-            sizes = page_sizes(page.pdf(prefer_css_page_size=True))
-        finally:
-            page.close()
+        sizes = page_sizes(printed(browser, f"{url}cards/{paper}/"))
         assert len(sizes) == math.ceil(a6_cards / 4)
         assert all(same_size(measured, paper) for measured in sizes), sizes
 

@@ -11,6 +11,7 @@ from playwright.sync_api import Browser
 
 from builder.cards import LOG_SIZES
 from builder.cli import main
+from tests.browser import printed
 from tests.cardguide import LOG_SESSIONS, log_front, write_log_guide, write_overlong
 from tests.conftest import Run
 from tests.serving import serve
@@ -44,13 +45,7 @@ LENGTHS = ["short", "typical", "longest"]
 @pytest.mark.parametrize("size", list(LOG_SIZES))
 def test_chromium_prints_one_landscape_page(browser: Browser, log_site: LogSite, size: str, length: str) -> None:
     url, _, _ = log_site
-    page = browser.new_page()
-    try:
-        page.goto(f"{url}routines/log-{size}-{length}/log/")
-        pdf = page.pdf(prefer_css_page_size=True, print_background=True)
-    finally:
-        page.close()
-    assert_one_landscape_page(pdf, size)
+    assert_one_landscape_page(printed(browser, f"{url}routines/log-{size}-{length}/log/"), size)
 
 
 @pytest.mark.parametrize("length", LENGTHS)
@@ -106,12 +101,7 @@ def test_the_shipped_four_up_sheets_hold_its_a6_cards(browser: Browser, log_site
         assert titles == ["Core for runners", "Pre-run hip warm-up"]
         assert html.count('<li class="sheet__item') == 4 + 4
         assert "Easier: Leg lift" in html and "Easier: Side-lying leg raise" in html
-    page = browser.new_page()
-    try:
-        page.goto(f"{url}cards/a4/")
-        assert len(page_sizes(page.pdf(prefer_css_page_size=True))) == 1
-    finally:
-        page.close()
+    assert len(page_sizes(printed(browser, f"{url}cards/a4/"))) == 1
 
 
 def test_a_log_too_long_names_fewer_sessions_or_a_larger_paper(
