@@ -214,7 +214,7 @@ def test_only_exercises_routines_and_articles_are_indexed(site: Path) -> None:
     assert {page.relative_to(site).parts[0] for page in marked} == {"exercises", "routines", "articles"}
     assert all(len(page.relative_to(site).parts) == 3 for page in marked)
     entry = json.loads((site / "pagefind/pagefind-entry.json").read_text(encoding="utf-8"))
-    assert entry["languages"]["en"]["page_count"] == len(marked) == 9 + 1 + 2
+    assert entry["languages"]["en"]["page_count"] == len(marked) == 9 + 4 + 2
 
 
 @pytest.mark.parametrize(
@@ -224,6 +224,7 @@ def test_only_exercises_routines_and_articles_are_indexed(site: Path) -> None:
         ("routines/back-and-hips/index.html", True),
         ("articles/page/index.html", True),
         ("routines/back-and-hips/card/index.html", False),
+        ("routines/back-and-hips/log/index.html", False),
         ("articles/page/2/index.html", False),
         ("exercises/index.html", False),
         ("muscles/glutes/index.html", False),
