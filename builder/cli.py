@@ -32,6 +32,7 @@ from builder.scaffold import (
 from builder.search import SearchProblem
 from builder.server import PortInUse, PreviewServer, preview_folder
 from builder.settings import normalise_base_url
+from builder.theme import theme_folders
 from builder.validate import load_guide
 
 __all__ = ["main"]
@@ -94,7 +95,9 @@ def _content_folder(arguments: argparse.Namespace) -> Path:
 
 def _check(arguments: argparse.Namespace) -> int:
     diagnostics = Diagnostics()
-    guide = load_guide(_content_folder(arguments), diagnostics, drafts=arguments.drafts, probe=Probe(thorough=True))
+    theme = theme_folders(_templates_folder(arguments))
+    content = _content_folder(arguments)
+    guide = load_guide(content, diagnostics, drafts=arguments.drafts, probe=Probe(thorough=True), theme=theme)
     if guide is None:
         return _report(diagnostics)
     counts = ", ".join(_count(len(pages), kind) for kind, pages in guide.pages_by_kind().items())
@@ -265,6 +268,7 @@ def _parser() -> argparse.ArgumentParser:
 
     check = command("check", "validate the whole guide and write nothing")
     check.add_argument("--drafts", action="store_true", help="check as a build with drafts would")
+    check.add_argument("--templates", type=Path, metavar="DIR", help="the theme the guide is built with")
     check.set_defaults(run=_check)
 
     new = command("new", "write a new exercise, routine or article that passes 'guide check'")

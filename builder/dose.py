@@ -10,6 +10,8 @@ import math
 import re
 from dataclasses import dataclass
 
+from builder.words import ENGLISH, Words
+
 __all__ = [
     "DOSE_KEYS",
     "LIMITS",
@@ -196,47 +198,58 @@ def canonical_fields(dose: Dose, as_values: bool = False) -> dict[str, object]:
     return fields
 
 
-def _format_time(seconds: int) -> str:
+def _format_time(seconds: int, words: Words) -> str:
     if seconds < 120:
-        return f"{seconds} s"
+        return words.gettext("%(seconds)d s") % {"seconds": seconds}
     minutes, rest = divmod(seconds, 60)
-    return f"{minutes} min {rest} s" if rest else f"{minutes} min"
+    if rest:
+        return words.gettext("%(minutes)d min %(seconds)d s") % {"minutes": minutes, "seconds": rest}
+    return words.gettext("%(minutes)d min") % {"minutes": minutes}
 
 
-def format_seconds(span: Span) -> str:
+def format_seconds(span: Span, words: Words = ENGLISH) -> str:
     """A time or range of times as people read it: `30 s`, `20-30 s`, `2-3 min`, `90 s-2 min 30 s`."""
     if not span.is_range:
-        return _format_time(span.low)
+        return _format_time(span.low, words)
     if span.high < 120:
-        return f"{span.low}-{span.high} s"
+        return words.gettext("%(low)d-%(high)d s") % {"low": span.low, "high": span.high}
     if span.low >= 120 and span.low % 60 == 0 and span.high % 60 == 0:
-        return f"{span.low // 60}-{span.high // 60} min"
-    return f"{_format_time(span.low)}-{_format_time(span.high)}"
+        return words.gettext("%(low)d-%(high)d min") % {"low": span.low // 60, "high": span.high // 60}
+    ends = {"low": _format_time(span.low, words), "high": _format_time(span.high, words)}
+    return words.gettext("%(low)s-%(high)s") % ends
 
 
 def _format_count(span: Span) -> str:
     return f"{span.low}-{span.high}" if span.is_range else str(span.low)
 
 
-def format_dose(dose: Dose) -> str:
-    """The one human form of a dose: `5-10 x 60 s hold`, `12-15 reps each side`, `10 reps, 5 s hold`."""
+def format_dose(dose: Dose, words: Words = ENGLISH) -> str:
+    """The one human form of a dose: `5-10 x 60 s hold`, `12-15 reps each side`, `10 reps, 5 s hold`.
+
+    Each part is a message of its own, so a language can order and spell it
+    its own way; a count takes its plural form from its upper end.
+    """
     if dose.reps is not None:
-        noun = "rep" if dose.reps == Span(1, 1) else "reps"
-        effort = f"{_format_count(dose.reps)} {noun}"
+        count = _format_count(dose.reps)
+        effort = words.ngettext("%(count)s rep", "%(count)s reps", dose.reps.high) % {"count": count}
     else:
         assert dose.duration is not None
-        effort = f"{format_seconds(dose.duration)} hold"
-    text = effort if dose.sets == Span(1, 1) else f"{_format_count(dose.sets)} x {effort}"
+        effort = words.gettext("%(time)s hold") % {"time": format_seconds(dose.duration, words)}
+    text = effort
+    if dose.sets != Span(1, 1):
+        text = words.gettext("%(sets)s x %(effort)s") % {"sets": _format_count(dose.sets), "effort": effort}
     if dose.per_side:
-        text += " each side"
+        text = words.gettext("%(dose)s each side") % {"dose": text}
     if dose.hold is not None:
-        text += f", {format_seconds(dose.hold)} hold"
+        text = words.gettext("%(dose)s, %(time)s hold") % {"dose": text, "time": format_seconds(dose.hold, words)}
     if dose.rest is not None:
-        text += f", {format_seconds(dose.rest)} rest"
+        text = words.gettext("%(dose)s, %(time)s rest") % {"dose": text, "time": format_seconds(dose.rest, words)}
     return text
 
 
-def format_estimate(seconds: Span) -> str:
+def format_estimate(seconds: Span, words: Words = ENGLISH) -> str:
     """A routine's time as `about 25 min`, or `about 20-25 min` when its ranges matter; rounded up to the minute."""
     low, high = (max(1, math.ceil(end / 60)) for end in (seconds.low, seconds.high))
-    return f"about {low} min" if low == high else f"about {low}-{high} min"
+    if low == high:
+        return words.gettext("about %(minutes)d min") % {"minutes": low}
+    return words.gettext("about %(low)d-%(high)d min") % {"low": low, "high": high}

@@ -15,6 +15,7 @@ from builder.model import Exercise, Guide, Page, Routine
 from builder.progressions import Neighbours
 from builder.steps import Timing, player_plans
 from builder.urls import site_path
+from builder.words import Words
 
 __all__ = ["PRINTED", "PagePlan", "output_file", "plan_pages"]
 
@@ -46,12 +47,14 @@ def output_file(path: str) -> str:
     return path + "index.html" if not path or path.endswith("/") else path
 
 
-def plan_pages(guide: Guide, index: CrossIndex) -> list[PagePlan]:
+def plan_pages(guide: Guide, index: CrossIndex, words: Words) -> list[PagePlan]:
+    """Every page of the guide; `words` names the pages a guide does not name itself (`Exercises`, `Home`)."""
+    _ = words.gettext
     taxonomy = guide.taxonomy
-    home: Crumb = ("Home", site_path("home"))
-    exercises_crumb: Crumb = ("Exercises", site_path("exercises"))
-    routines_crumb: Crumb = ("Routines", site_path("routines"))
-    articles_crumb: Crumb = ("Articles", site_path("articles"))
+    home: Crumb = (_("Home"), site_path("home"))
+    exercises_crumb: Crumb = (_("Exercises"), site_path("exercises"))
+    routines_crumb: Crumb = (_("Routines"), site_path("routines"))
+    articles_crumb: Crumb = (_("Articles"), site_path("articles"))
     plans = [
         PagePlan(
             site_path("home"),
@@ -59,11 +62,11 @@ def plan_pages(guide: Guide, index: CrossIndex) -> list[PagePlan]:
             guide.settings.title,
             {"regions": list(taxonomy.regions.values()), "routines": index.routines, "articles": index.articles[:3]},
         ),
-        PagePlan(site_path("exercises"), "exercises.html", "Exercises", {"exercises": index.exercises}, (home,)),
-        PagePlan(site_path("routines"), "routines.html", "Routines", {"routines": index.routines}, (home,)),
-        PagePlan(site_path("search"), "search.html", "Search", {}, (home,)),
-        PagePlan(site_path("history"), "history.html", "Your sessions", {}, (home,), in_sitemap=False),
-        PagePlan("404.html", "404.html", "Page not found", in_sitemap=False),
+        PagePlan(site_path("exercises"), "exercises.html", _("Exercises"), {"exercises": index.exercises}, (home,)),
+        PagePlan(site_path("routines"), "routines.html", _("Routines"), {"routines": index.routines}, (home,)),
+        PagePlan(site_path("search"), "search.html", _("Search"), {}, (home,)),
+        PagePlan(site_path("history"), "history.html", _("Your sessions"), {}, (home,), in_sitemap=False),
+        PagePlan("404.html", "404.html", _("Page not found"), in_sitemap=False),
     ]
     for exercise in index.exercises:
         plans.append(
@@ -94,29 +97,30 @@ def plan_pages(guide: Guide, index: CrossIndex) -> list[PagePlan]:
             PagePlan(
                 site_path("play", routine.slug),
                 "play.html",
-                f"{routine.title}: player",
+                _("%(title)s: player") % {"title": routine.title},
                 {**values, "plans": player_plans(routine.items, Timing.of(guide.settings))},
                 (home, routines_crumb, (routine.title, routine_path)),
                 in_sitemap=False,
             )
         )
-        for kind, template, title in (("card", "card.html", "card"), ("log", "log.html", "training log")):
+        printed = (("card", "card.html", _("%(title)s: card")), ("log", "log.html", _("%(title)s: training log")))
+        for kind, template, title in printed:
             plans.append(
                 PagePlan(
                     site_path(kind, routine.slug),
                     template,
-                    f"{routine.title}: {title}",
+                    title % {"title": routine.title},
                     values,
                     (home, routines_crumb, (routine.title, routine_path)),
                     in_sitemap=False,
                 )
             )
-    cards_crumbs = (home, routines_crumb, ("Print all cards", site_path("cards")))
+    cards_crumbs = (home, routines_crumb, (_("Print all cards"), site_path("cards")))
     plans.append(
         PagePlan(
             site_path("cards"),
             "cards.html",
-            "Print all cards",
+            _("Print all cards"),
             {
                 "routines": index.routines,
                 "exercises": _exercises_of(index.routines, guide),
@@ -132,7 +136,7 @@ def plan_pages(guide: Guide, index: CrossIndex) -> list[PagePlan]:
             PagePlan(
                 site_path("cards-sheet", paper),
                 "cards-sheet.html",
-                f"A6 cards, four to a {CARD_SIZES[paper].label} page",
+                _("A6 cards, four to a %(paper)s page") % {"paper": CARD_SIZES[paper].label},
                 {
                     "routines": four_up,
                     "paper": CARD_SIZES[paper],
@@ -161,7 +165,7 @@ def plan_pages(guide: Guide, index: CrossIndex) -> list[PagePlan]:
             PagePlan(
                 site_path("articles-page", number),
                 "articles.html",
-                "Articles" if number == 1 else f"Articles, page {number}",
+                _("Articles") if number == 1 else _("Articles, page %(number)d") % {"number": number},
                 {
                     "articles": index.articles[(number - 1) * per_page : number * per_page],
                     "page_number": number,
@@ -215,7 +219,13 @@ def plan_pages(guide: Guide, index: CrossIndex) -> list[PagePlan]:
         )
     for tag, pages in sorted(index.tagged.items()):
         plans.append(
-            PagePlan(site_path("tag", tag), "tag.html", f"Tagged “{tag}”", {"tag": tag, "pages": pages}, (home,))
+            PagePlan(
+                site_path("tag", tag),
+                "tag.html",
+                _("Tagged “%(tag)s”") % {"tag": tag},
+                {"tag": tag, "pages": pages},
+                (home,),
+            )
         )
     return plans + _machine_files(guide, index, plans)
 

@@ -46,6 +46,7 @@ from builder.theme import static_files, theme_folders
 from builder.urls import site_path
 from builder.validate import load_guide
 from builder.webapp import WORKER, manifest_files, worker_file
+from builder.words import catalog_digest
 
 __all__ = ["BuildOptions", "BuildResult", "Builder", "build"]
 
@@ -223,18 +224,19 @@ def _build(
     builder.last = None
     builder.probe.used.clear()
     guide = load_guide(
-        options.content, diagnostics, options.drafts, _overrides(options), builder.documents, builder.probe
+        options.content, diagnostics, options.drafts, _overrides(options), builder.documents, builder.probe, folders
     )
     if guide is None or diagnostics:
         return None
     builder.remember_probes()
     media = MediaReader(options.content, guide.settings, builder.probe)
-    plans = plan_pages(guide, cross_index(guide))
     pdf_problem = _pdf_problem() if options.pdf else ""
     make_pdfs = options.pdf and not pdf_problem
     bodies = builder.cache.table("bodies", _text_table)
     renderer = Renderer(guide, folders, pdf=make_pdfs, bodies=bodies, environment=builder.environment)
-    shaping = f"pdf={make_pdfs} {SHARE_RECIPE} fonts={find_fonts(folders).digest}"
+    plans = plan_pages(guide, cross_index(guide), renderer.words)
+    words = catalog_digest(folders, guide.settings.language)
+    shaping = f"pdf={make_pdfs} {SHARE_RECIPE} fonts={find_fonts(folders).digest} words={words}"
     work = _Work.since(last, plans, Fingerprints(guide, renderer.environment, extra=shaping), output)
     if work.nothing_to_do(last, reindex) and _unchanged(output, static, last):
         builder.cache.replace("state", {**last, "inputs": inputs if not pdf_problem else ""})
@@ -248,7 +250,7 @@ def _build(
     with staged_site(output) as staging, ExitStack() as stack:
         for name in work.kept:
             keep_file(staging, output, name)
-        shared = share_cards(guide, folders).values() if guide.settings.base_url else ()
+        shared = share_cards(guide, folders, renderer.words).values() if guide.settings.base_url else ()
         trusted = last.get("files", set()) if _describes(last, output) else set()
         published = publish_media(site_media(guide), shared, staging, output, trusted, builder.cache, options.jobs)
         if published.problems:

@@ -175,7 +175,8 @@ class LastBuild:
         """The share images of `pages`, when the site has them (they need `base_url`)."""
         settings = self.guide.settings
         fonts = find_fonts(self.renderer.folders)
-        return [share_card(page, settings, fonts) for page in pages] if settings.base_url else []
+        words = self.renderer.words
+        return [share_card(page, settings, fonts, words) for page in pages] if settings.base_url else []
 
     def _render_bodies(self, edits: Edits) -> tuple[dict[str, bytes], LastBuild] | None:
         files: dict[str, bytes] = {}
@@ -202,8 +203,8 @@ class LastBuild:
     ) -> tuple[dict[str, bytes], LastBuild] | None:
         """Every page of `output` that names a file of an old version of the edited pictures, rendered again."""
         guide = self.guide.replaced([*(page for _, page in self.sources.values()), *edits.values()])
-        plans = plan_pages(guide, cross_index(guide))
         renderer = self.renderer.for_guide(guide)
+        plans = plan_pages(guide, cross_index(guide), renderer.words)
         try:
             files = {
                 output_file(plan.path): renderer.render(plan)

@@ -23,6 +23,7 @@ from builder.pages import PagePlan
 from builder.social import find_fonts, share_card
 from builder.structured import json_ld, structured_data
 from builder.urls import absolute_url, relative_url, site_path
+from builder.words import translations
 
 __all__ = ["BODY_PICTURE", "DOSE_BOX", "Renderer", "TemplateProblem", "template_environment"]
 
@@ -31,6 +32,7 @@ BODY_PICTURE = "partials/body-picture.html"
 """Partials a body's HTML is written with, outside any page template: page fingerprints cover them too."""
 
 _NAVIGATION = (("Exercises", "exercises"), ("Routines", "routines"), ("Articles", "articles"), ("Search", "search"))
+"""The site's sections; their labels are the titles `builder.pages` gives their pages, translated as those are."""
 
 
 class TemplateProblem(Exception):
@@ -60,9 +62,13 @@ def muscle_states(
 
 
 def template_environment(folders: list[Path]) -> jinja2.Environment:
-    """Jinja for the theme: autoescape on, undefined names are errors, templates reloaded when their files change."""
+    """Jinja for the theme: autoescape on, undefined names are errors, templates reloaded when their files change.
+
+    Templates mark their words for translation with `_()` and `{% trans %}` (Jinja's i18n extension).
+    """
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(folder) for folder in folders]),
+        extensions=["jinja2.ext.i18n"],
         autoescape=jinja2.select_autoescape(["html", "xml", "svg"]),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -99,11 +105,17 @@ class Renderer:
             **{key: ("region", region.name) for key, region in guide.taxonomy.regions.items()},
         }
         self.environment = environment or template_environment(folders)
-        self.environment.filters.update(dose=format_dose, estimate=format_estimate, long_date=long_date)
+        self.words = translations(folders, self.settings.language)
+        self.environment.install_gettext_translations(self.words, newstyle=True)  # type: ignore[attr-defined]
+        self.environment.filters.update(
+            dose=partial(format_dose, words=self.words),
+            estimate=partial(format_estimate, words=self.words),
+            long_date=partial(long_date, language=self.settings.language),
+        )
         self.environment.globals.update(
             site=self.settings,
             taxonomy=guide.taxonomy,
-            navigation=_NAVIGATION,
+            navigation=tuple((self.words.gettext(label), kind) for label, kind in _NAVIGATION),
             href=self._href_function(),
             srcset=self._srcset_function(),
             asset=self._asset_function(),
@@ -118,7 +130,7 @@ class Renderer:
             tick_count=tick_count,
             qr_code=lambda url: Markup(qr_svg(url)),
             pdf=pdf,
-            share_card=partial(share_card, settings=self.settings, fonts=find_fonts(folders)),
+            share_card=partial(share_card, settings=self.settings, fonts=find_fonts(folders), words=self.words),
             structured_data=partial(
                 structured_data,
                 settings=self.settings,

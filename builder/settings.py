@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Collection
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -45,7 +46,8 @@ def normalise_base_url(url: str) -> str:
     return url if url.endswith("/") else url + "/"
 
 
-def load_settings(content: Path, diagnostics: Diagnostics) -> Settings | None:
+def load_settings(content: Path, diagnostics: Diagnostics, languages: Collection[str]) -> Settings | None:
+    """The site settings; `languages` are those the theme has words for, the only ones `language` may name."""
     path = content / SETTINGS_FILE
     node = read_yaml_file(path, diagnostics, "the site settings file")
     if node is None:
@@ -61,7 +63,7 @@ def load_settings(content: Path, diagnostics: Diagnostics) -> Settings | None:
         title=fields.text("title", required=True, max_length=80),
         description=fields.text("description", max_length=300),
         base_url=base_url,
-        language=fields.text("language", default="en"),
+        language=fields.choice("language", languages, "en"),
         author=fields.text("author"),
         articles_per_page=fields.integer("articles_per_page", 10, 1, 100),
         seconds_per_rep=fields.integer("seconds_per_rep", 3, 1, 60),

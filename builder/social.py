@@ -34,6 +34,7 @@ from builder.imaging import in_srgb, open_upright, source_digest
 from builder.media import Picture
 from builder.model import Article, Exercise, Guide, Page, Routine, Settings
 from builder.probe import MediaProblem
+from builder.words import Words
 
 __all__ = [
     "HEIGHT",
@@ -75,7 +76,6 @@ TITLE_SIZES = (68, 60, 54, 48, 42, 36, 32, 28)
 """The title's sizes in pixels, tried in order: the smallest fits 80 characters of ordinary words, the most allowed."""
 _SUBTITLE_SIZES = (32, 28, 24)
 _SITE_SIZES = (28, 24, 20)
-_LABELS = {"exercise": "Exercise", "routine": "Routine", "article": "Article"}
 _NUMBER_SPACE = re.compile(r"(?<=\d) (?=[a-z])")
 """The space between a number and its unit or noun (`10 s`, `12 reps`), which the subtitle never breaks at."""
 
@@ -94,6 +94,8 @@ class ShareCard:
     """Everything one share image is drawn from; `path` is its place in the site, named by all of it."""
 
     kind: str
+    label: str
+    """The kind of page as the card says it, in the guide's language: `Exercise`."""
     slug: str
     site_title: str
     title: str
@@ -122,7 +124,7 @@ class ShareCard:
     @property
     def digest(self) -> str:
         """A digest of everything the card is drawn from."""
-        inputs = [RECIPE, self.site_title, self.title, self.subtitle, self.fonts.digest, self.extension]
+        inputs = [RECIPE, self.label, self.site_title, self.title, self.subtitle, self.fonts.digest, self.extension]
         inputs.append(self.photo.key if self.photo is not None else "")
         return hashlib.sha256("\0".join(inputs).encode()).hexdigest()
 
@@ -160,24 +162,24 @@ def _digest_of(path: Path, size: int, mtime: int) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def share_card(page: Page, settings: Settings, fonts: Fonts) -> ShareCard:
+def share_card(page: Page, settings: Settings, fonts: Fonts, words: Words) -> ShareCard:
     """The card of an exercise, routine or article."""
     if isinstance(page, Exercise):
-        kind, subtitle = "exercise", format_dose(page.prescription)
+        kind, label, subtitle = "exercise", words.gettext("Exercise"), format_dose(page.prescription, words)
     elif isinstance(page, Routine):
-        kind, subtitle = "routine", format_estimate(page.estimate)
+        kind, label, subtitle = "routine", words.gettext("Routine"), format_estimate(page.estimate, words)
     elif isinstance(page, Article):
-        kind, subtitle = "article", long_date(page.date)
+        kind, label, subtitle = "article", words.gettext("Article"), long_date(page.date, settings.language)
     else:
         raise TypeError(f"only exercises, routines and articles have share cards, not {type(page).__name__}")
-    return ShareCard(kind, page.slug, settings.title, page.title, subtitle, page.main_image, fonts)
+    return ShareCard(kind, label, page.slug, settings.title, page.title, subtitle, page.main_image, fonts)
 
 
-def share_cards(guide: Guide, folders: list[Path]) -> dict[str, ShareCard]:
+def share_cards(guide: Guide, folders: list[Path], words: Words) -> dict[str, ShareCard]:
     """Every card the site publishes, by its site path: what the build draws, and what pages link to."""
     fonts = find_fonts(folders)
     pages: list[Page] = [*guide.exercises.values(), *guide.routines.values(), *guide.articles.values()]
-    cards = [share_card(page, guide.settings, fonts) for page in pages]
+    cards = [share_card(page, guide.settings, fonts, words) for page in pages]
     return {card.path: card for card in cards}
 
 
@@ -289,7 +291,7 @@ def _panel(draw: ImageDraw.ImageDraw, card: ShareCard) -> None:
     """The right half of a card without a photo: the accent colour, naming what kind of page it is."""
     draw.rectangle((_SPLIT, 0, WIDTH, HEIGHT), fill=_ACCENT)
     font = _font(card.fonts.bold, 56)
-    draw.text((_SPLIT + _MARGIN, HEIGHT - _MARGIN), _LABELS[card.kind], font=font, fill=_ON_ACCENT, anchor="ls")
+    draw.text((_SPLIT + _MARGIN, HEIGHT - _MARGIN), card.label, font=font, fill=_ON_ACCENT, anchor="ls")
 
 
 def _cropped(picture: Picture) -> Image.Image:

@@ -41,6 +41,8 @@ from builder.settings import load_settings
 from builder.source import Document, DocumentCache
 from builder.steps import ENDS, Timing, plan_seconds, step_plan
 from builder.taxonomy import load_taxonomy
+from builder.theme import theme_folders
+from builder.words import languages
 from builder.yamltree import Node
 
 __all__ = ["load_guide", "reread_page"]
@@ -403,14 +405,16 @@ def load_guide(
     overrides: Mapping[str, Any] | None = None,
     documents: DocumentCache | None = None,
     probe: Probe | None = None,
+    theme: list[Path] | None = None,
 ) -> Guide | None:
     """The whole guide, or None when anything is wrong; `diagnostics` then says what.
 
     `overrides` replace settings (from the command line) before anything is
     checked against them; `documents` saves parsing unchanged files again,
-    and `probe` reading media files again.
+    and `probe` reading media files again. `theme`, the theme's folders
+    (the default theme's alone when not given), has the languages a guide may be written in.
     """
-    settings = load_settings(content, diagnostics)
+    settings = load_settings(content, diagnostics, languages(theme or theme_folders(None)))
     taxonomy = load_taxonomy(content, diagnostics)
     if settings is None or taxonomy is None:
         return None

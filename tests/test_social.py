@@ -41,6 +41,7 @@ from builder.social import (
 from builder.structured import iso_duration, json_ld
 from builder.theme import theme_folders
 from builder.validate import load_guide
+from builder.words import ENGLISH
 from tests import mediafiles
 from tests.conftest import BASE_GUIDE
 
@@ -97,7 +98,7 @@ def without_base_url(guide: Guide) -> Guide:
 
 
 def render(guide: Guide, path: str) -> str:
-    plans = {plan.path: plan for plan in plan_pages(guide, cross_index(guide))}
+    plans = {plan.path: plan for plan in plan_pages(guide, cross_index(guide), ENGLISH)}
     return Renderer(guide, FOLDERS).render(plans[path]).decode()
 
 
@@ -176,7 +177,7 @@ def test_share_image_is_1200_by_630_with_no_metadata(base: Guide, tmp_path: Path
         main = dataclasses.replace(
             picture(tmp_path / "figure.svg"), formats=(Format("svg", (Rendition("media/f.svg", 400, 250),)),)
         )
-    card = ShareCard("exercise", "plank", "Test Guide", "Plank", "5-10 x 60 s hold", main, fonts)
+    card = ShareCard("exercise", "Exercise", "plank", "Test Guide", "Plank", "5-10 x 60 s hold", main, fonts)
 
     data = draw_share_image(card)
 
@@ -196,7 +197,14 @@ def test_share_image_is_1200_by_630_with_no_metadata(base: Guide, tmp_path: Path
 def test_share_image_of_a_picture_that_will_not_decode_is_a_media_problem(tmp_path: Path) -> None:
     (tmp_path / "broken.jpg").write_bytes(b"\xff\xd8\xff\xe0 not really a jpeg")
     card = ShareCard(
-        "exercise", "plank", "Guide", "Plank", "30 s hold", picture(tmp_path / "broken.jpg"), find_fonts(FOLDERS)
+        "exercise",
+        "Exercise",
+        "plank",
+        "Guide",
+        "Plank",
+        "30 s hold",
+        picture(tmp_path / "broken.jpg"),
+        find_fonts(FOLDERS),
     )
     with pytest.raises(MediaProblem, match="cannot be read"):
         draw_share_image(card)
@@ -234,7 +242,7 @@ def test_text_too_long_for_the_card_is_cut_with_an_ellipsis_inside_the_column(te
 
 
 def test_every_exercise_routine_and_article_has_a_card_named_by_all_it_is_drawn_from(base: Guide) -> None:
-    cards = share_cards(base, FOLDERS)
+    cards = share_cards(base, FOLDERS, ENGLISH)
     assert sorted(card.kind + "-" + card.slug for card in cards.values()) == [
         "article-hello",
         "exercise-bird-dog",
@@ -244,18 +252,20 @@ def test_every_exercise_routine_and_article_has_a_card_named_by_all_it_is_drawn_
     assert all(re.fullmatch(r"social/[a-z-]+\.[0-9a-f]{12}\.png", path) for path in cards)
     assert {card.subtitle for card in cards.values()} >= {"5-10 x 60 s hold", "15 January 2026"}
     routine = base.routines["core-basics"]
-    assert share_card(routine, base.settings, find_fonts(FOLDERS)).subtitle == format_estimate(routine.estimate)
+    assert share_card(routine, base.settings, find_fonts(FOLDERS), ENGLISH).subtitle == format_estimate(
+        routine.estimate
+    )
 
     plank = base.exercises["plank"]
     fonts = find_fonts(FOLDERS)
-    path = share_card(plank, base.settings, fonts).path
+    path = share_card(plank, base.settings, fonts, ENGLISH).path
     renamed = dataclasses.replace(plank, title="Front plank")
-    assert share_card(renamed, base.settings, fonts).path != path
+    assert share_card(renamed, base.settings, fonts, ENGLISH).path != path
     other_site = dataclasses.replace(base.settings, title="Another guide")
-    assert share_card(plank, other_site, fonts).path != path
+    assert share_card(plank, other_site, fonts, ENGLISH).path != path
     other_fonts = dataclasses.replace(fonts, digest="0" * 64)
-    assert share_card(plank, base.settings, other_fonts).path != path
-    with_photo = share_card(dataclasses.replace(plank, media=(picture(Path("p.jpg")),)), base.settings, fonts)
+    assert share_card(plank, base.settings, other_fonts, ENGLISH).path != path
+    with_photo = share_card(dataclasses.replace(plank, media=(picture(Path("p.jpg")),)), base.settings, fonts, ENGLISH)
     assert with_photo.path.endswith(".jpeg")
 
 
@@ -275,7 +285,7 @@ def test_a_theme_replaces_the_card_font_file_by_file(tmp_path: Path) -> None:
 
 
 def test_og_image_is_the_path_of_the_pages_share_card(base: Guide) -> None:
-    cards = share_cards(base, FOLDERS)
+    cards = share_cards(base, FOLDERS, ENGLISH)
     for path, slug in [("exercises/plank/", "plank"), ("routines/core-basics/", "core-basics")]:
         head = Head(render(base, path))
         image = head.meta["og:image"]
@@ -320,7 +330,7 @@ def test_without_base_url_there_is_no_canonical_sharing_tag_or_json_ld(base: Gui
 def test_every_page_renders_and_the_404_page_claims_no_address(base: Guide) -> None:
     for guide in (base, without_base_url(base)):
         renderer = Renderer(guide, FOLDERS)
-        for plan in plan_pages(guide, cross_index(guide)):
+        for plan in plan_pages(guide, cross_index(guide), ENGLISH):
             html = renderer.render(plan).decode()
             if plan.path == "404.html":
                 assert 'rel="canonical"' not in html and "og:" not in html
@@ -446,7 +456,7 @@ def test_a_guide_read_from_files_shares_its_main_image_card_and_credits(guide: P
     loaded = load_guide(content, Diagnostics())
     assert loaded is not None
 
-    cards = share_cards(loaded, FOLDERS)
+    cards = share_cards(loaded, FOLDERS, ENGLISH)
     head = Head(render(loaded, "exercises/plank/"))
 
     main = loaded.exercises["plank"].main_image

@@ -4,13 +4,7 @@
 (() => {
   "use strict";
 
-  const FACETS = [
-    ["kind", "Kind"],
-    ["region", "Region"],
-    ["muscle", "Muscle"],
-    ["equipment", "Equipment"],
-    ["level", "Level"],
-  ];
+  const FACETS = ["kind", "region", "muscle", "equipment", "level"];
   const VALUE_ORDER = { kind: ["exercise", "routine", "article"], level: ["beginner", "intermediate", "advanced"] };
   const PAGE_SIZE = 10;
   // While typing, a word's first letters match many words and would fetch much of the index for nothing.
@@ -24,9 +18,11 @@
   const status = widget.querySelector("[data-search-status]");
   const list = widget.querySelector("[data-search-results]");
   const more = widget.querySelector("[data-search-more]");
+  // The words shown, from the page: its translation, in the guide's language.
+  const words = JSON.parse(widget.querySelector("[data-strings]").textContent);
 
-  // Filter values are taxonomy ids; the browse lists on the page give their names.
-  const names = {};
+  // Filter values are ids; the page names the kinds and levels, and its browse lists name the others.
+  const names = { ...words.values };
   for (const link of document.querySelectorAll("[data-facet]")) {
     (names[link.dataset.facet] ||= {})[link.dataset.value] = link.textContent;
   }
@@ -72,11 +68,11 @@
   }
 
   function renderFacets(totals, chosen) {
-    for (const [facet, name] of FACETS) {
+    for (const facet of FACETS) {
       const counts = totals[facet] || {};
       if (!Object.keys(counts).length) continue;
       const fieldset = element("fieldset", "facet");
-      fieldset.append(element("legend", "", name));
+      fieldset.append(element("legend", "", words.facets[facet]));
       for (const value of sortedValues(facet, counts)) {
         const option = element("label", "facet__option");
         const box = element("input");
@@ -109,7 +105,7 @@
   }
 
   function chosenFacets() {
-    const chosen = Object.fromEntries(FACETS.map(([facet]) => [facet, []]));
+    const chosen = Object.fromEntries(FACETS.map((facet) => [facet, []]));
     for (const box of facetList.querySelectorAll("input:checked")) chosen[box.name].push(box.value);
     return chosen;
   }
@@ -118,7 +114,7 @@
     const params = new URLSearchParams(location.search);
     return {
       query: params.get("q") || "",
-      chosen: Object.fromEntries(FACETS.map(([facet]) => [facet, params.getAll(facet)])),
+      chosen: Object.fromEntries(FACETS.map((facet) => [facet, params.getAll(facet)])),
     };
   }
 
@@ -169,12 +165,12 @@
     more.hidden = list.children.length >= shown.results.length;
   }
 
+  // Each status line comes in two forms, the first for one result and the second for any other number.
   function describe(total, query, chosen) {
     const labels = Object.entries(chosen).flatMap(([facet, values]) => values.map((value) => label(facet, value)));
-    let text = `${total} ${total === 1 ? "result" : "results"}`;
-    if (query) text += ` for “${query}”`;
-    if (labels.length) text += `, filtered by ${labels.join(", ")}`;
-    return text;
+    const line = `found${query ? "_words" : ""}${labels.length ? "_filtered" : ""}`;
+    const values = { count: total, query, filters: labels.join(", ") };
+    return words[line][total === 1 ? 0 : 1].replace(/\{(\w+)\}/g, (_, name) => values[name]);
   }
 
   // One search for the box and filters as they are now; results of a search overtaken by typing are not shown.
