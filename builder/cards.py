@@ -20,11 +20,11 @@ import segno
 
 from builder.dose import format_dose
 from builder.model import CardLayout, Exercise, LogSheet, RoutineItem
+from builder.words import ENGLISH, N_, Words
 
 __all__ = [
     "CARD_PICTURE_WIDTH",
     "CARD_SIZES",
-    "EASIER",
     "LOG_NAME_SHARE",
     "LOG_SIZES",
     "CardSize",
@@ -53,21 +53,24 @@ class CardSize:
 CARD_SIZES = {
     size.name: size
     for size in (
-        CardSize("index-card", "index card (5 x 3 in)", 127.0, 76.2, 4.0, 15.0, 2),
-        CardSize("a6", "A6", 105.0, 148.0, 6.0, 18.0, 1),
-        CardSize("a5", "A5", 148.0, 210.0, 8.0, 22.0, 2),
-        CardSize("letter", "US letter", 215.9, 279.4, 12.0, 28.0, 2),
-        CardSize("a4", "A4", 210.0, 297.0, 12.0, 28.0, 2),
+        CardSize("index-card", N_("index card (5 x 3 in)"), 127.0, 76.2, 4.0, 15.0, 2),
+        CardSize("a6", N_("A6"), 105.0, 148.0, 6.0, 18.0, 1),
+        CardSize("a5", N_("A5"), 148.0, 210.0, 8.0, 22.0, 2),
+        CardSize("letter", N_("US letter"), 215.9, 279.4, 12.0, 28.0, 2),
+        CardSize("a4", N_("A4"), 210.0, 297.0, 12.0, 28.0, 2),
     )
 }
-"""Sizes in millimetres, smallest first; index cards are landscape, the others portrait."""
+"""Sizes in millimetres, smallest first; index cards are landscape, the others portrait.
+
+Labels are in English; pages show them in the guide's language (`_(size.label)`).
+"""
 
 LOG_SIZES = {
     size.name: size
     for size in (
         CARD_SIZES["letter"],
         CARD_SIZES["a4"],
-        CardSize("a3", "A3", 297.0, 420.0, 12.0, 28.0, 1),
+        CardSize("a3", N_("A3"), 297.0, 420.0, 12.0, 28.0, 1),
     )
 }
 """Papers a training log prints on, smallest first, turned to landscape: its width is the paper's height."""
@@ -89,8 +92,6 @@ _IMAGE_WIDTH = 4.2  # a card's picture of an item, in ems: its width, height and
 _IMAGE_HEIGHT = 3.15
 _IMAGE_GAP = 0.6
 _CREDIT_LINE = 0.7 * _LINE  # the line under a card with pictures that credits them
-EASIER = "Easier: "
-"""What a card writes before an item's easier forms, counted in its height."""
 LOG_NAME_SHARE = 0.28
 """The part of a log sheet's width its column of exercises takes; the sessions share the rest."""
 _CELL_PADDING = 0.45  # a log cell's padding on each side, and its rule, in ems
@@ -112,11 +113,12 @@ def _lines(characters: int, per_line: float) -> int:
 
 
 def _item_height(
-    item: RoutineItem, exercise: Exercise, font_pt: float, column_width: float, images: bool, easier: str
+    item: RoutineItem, exercise: Exercise, dose: str, font_pt: float, column_width: float, images: bool, easier: str
 ) -> float:
     """The height of an item in millimetres; with `images`, its text runs beside the exercise's picture.
 
-    `easier` is the line naming the item's easier forms, if the card shows one.
+    `dose` is the item's dose as the card writes it; `easier` the line naming
+    the item's easier forms, if the card shows one.
     """
     em = font_pt * _PT
     pictured = images and exercise.main_image is not None
@@ -125,9 +127,9 @@ def _item_height(
     bold_per_line = column_width / (em * _BOLD_CHAR)
     cue_per_line = column_width / (em * _CUE_SIZE * _CHAR)
     ticks_per_row = max(1, int(column_width / (em * _TICK)))
-    title, dose = len(exercise.title) + 4, len(format_dose(item.dose))
-    together = title + dose + 1 <= bold_per_line
-    heading_lines = 1 if together else _lines(title, bold_per_line) + _lines(dose, bold_per_line)
+    title = len(exercise.title) + 4
+    together = title + len(dose) + 1 <= bold_per_line
+    heading_lines = 1 if together else _lines(title, bold_per_line) + _lines(len(dose), bold_per_line)
     cues = len(item.note) + sum(len(cue) + 3 for cue in exercise.cues)
     height = heading_lines * _LINE
 
@@ -159,14 +161,16 @@ def card_layout(
     with_qr: bool,
     images: bool = False,
     easier: Mapping[str, str] | None = None,
+    words: Words = ENGLISH,
 ) -> CardLayout | None:
     """The layout with the largest type that fits one page (one column before two), or None when none does.
 
     With `images`, each item whose exercise has a main image shows it small
     beside its text; `easier` holds, by exercise, the line shown under an item
-    that names its easier forms.
+    that names its easier forms. Doses are measured in the card's `words`.
     """
     easier = easier or {}
+    doses = [format_dose(item.dose, words) for item in items]
     for font_pt in FONT_STEPS:
         em = font_pt * _PT
         credits = _CREDIT_LINE * em if images and any(exercises[item.exercise].main_image for item in items) else 0
@@ -177,9 +181,9 @@ def card_layout(
             column_width = (size.width - 2 * size.margin - (columns - 1) * _COLUMN_GAP) / columns
             heights = [
                 _item_height(
-                    item, exercises[item.exercise], font_pt, column_width, images, easier.get(item.exercise, "")
+                    item, exercises[item.exercise], dose, font_pt, column_width, images, easier.get(item.exercise, "")
                 )
-                for item in items
+                for item, dose in zip(items, doses, strict=True)
             ]
             placed = _fill_columns(heights, room, columns)
             if placed is not None:
@@ -206,19 +210,26 @@ def larger_sizes(size: CardSize, sizes: Mapping[str, CardSize] = CARD_SIZES) -> 
     return [other for other in sizes.values() if other.width * other.height > size.width * size.height]
 
 
-def _log_row_height(item: RoutineItem, title: str, font_pt: float, name_width: float, session_width: float) -> float:
+def _log_row_height(
+    item: RoutineItem, title: str, dose: str, font_pt: float, name_width: float, session_width: float
+) -> float:
     """A log row in millimetres: the exercise and its dose beside a box per set in every session's cell."""
     em = font_pt * _PT
     name_room = name_width - 2 * _CELL_PADDING * em
     name = _lines(len(title), name_room / (em * _BOLD_CHAR)) * _LINE
-    name += _lines(len(format_dose(item.dose)), name_room / (em * _CUE_SIZE * _CHAR)) * _LINE * _CUE_SIZE
+    name += _lines(len(dose), name_room / (em * _CUE_SIZE * _CHAR)) * _LINE * _CUE_SIZE
     per_row = max(1, int((session_width - 2 * _CELL_PADDING * em) / (em * _BOX_WIDTH)))
     boxes = math.ceil(tick_count(item) / per_row) * _BOX_HEIGHT
     return (max(name, boxes) + 2 * _CELL_PADDING) * em
 
 
 def log_layout(
-    title: str, items: tuple[RoutineItem, ...], exercises: Mapping[str, Exercise], size: CardSize, sessions: int
+    title: str,
+    items: tuple[RoutineItem, ...],
+    exercises: Mapping[str, Exercise],
+    size: CardSize,
+    sessions: int,
+    words: Words = ENGLISH,
 ) -> LogSheet | None:
     """The largest type at which a log of `sessions` fits one landscape page of `size`, or None when none does.
 
@@ -229,13 +240,14 @@ def log_layout(
     width, height = size.height - 2 * size.margin, size.width - 2 * size.margin
     name_width = width * LOG_NAME_SHARE
     session_width = (width - name_width) / sessions
+    doses = [format_dose(item.dose, words) for item in items]
     for font_pt in FONT_STEPS:
         em = font_pt * _PT
         room = height - _header_height(title, "", width, font_pt, 0)
         room -= (_LOG_HEAD + _LOG_NOTES + 1.6) * em
         rows = 0.0
-        for item in items:  # stops at the first row that does not fit: a routine may be thousands of items long
-            rows += _log_row_height(item, exercises[item.exercise].title, font_pt, name_width, session_width)
+        for item, dose in zip(items, doses, strict=True):  # stops at the first row too many: a routine may be long
+            rows += _log_row_height(item, exercises[item.exercise].title, dose, font_pt, name_width, session_width)
             if rows > room:
                 break
         else:

@@ -34,6 +34,7 @@ from builder.server import PortInUse, PreviewServer, preview_folder
 from builder.settings import normalise_base_url
 from builder.theme import theme_folders
 from builder.validate import load_guide
+from builder.words import languages, missing_messages
 
 __all__ = ["main"]
 
@@ -102,6 +103,11 @@ def _check(arguments: argparse.Namespace) -> int:
         return _report(diagnostics)
     counts = ", ".join(_count(len(pages), kind) for kind, pages in guide.pages_by_kind().items())
     print(f"{arguments.content}: {counts}; no errors")
+    missing = missing_messages(theme, guide.settings.language)
+    if missing:
+        language = guide.settings.language
+        lacking = _count(len(missing), "message")
+        print(f"note: the '{language}' catalog lacks {lacking}, written in English: {', '.join(missing)}")
     return EXIT_OK
 
 
@@ -205,7 +211,10 @@ def _init(arguments: argparse.Namespace) -> int:
     content = arguments.content if arguments.content.is_absolute() else folder / arguments.content
     name = folder.resolve().name.replace("-", " ").replace("_", " ").strip()
     diagnostics = Diagnostics()
-    written = init_guide(content, name.capitalize() or "My exercise guide", diagnostics)
+    known = languages(theme_folders(None))
+    if arguments.language not in known:
+        raise UsageError(f"no catalog for language '{arguments.language}'; choose one of {', '.join(known)}")
+    written = init_guide(content, name.capitalize() or "My exercise guide", arguments.language, diagnostics)
     if diagnostics:
         return _report(diagnostics)
     for path in written:
@@ -278,6 +287,9 @@ def _parser() -> argparse.ArgumentParser:
 
     init = command("init", "start a new guide in DIR: content/ with settings, taxonomy and one page of each kind")
     init.add_argument("dir", nargs="?", type=Path, default=Path("."), metavar="DIR")
+    init.add_argument(
+        "--language", default="en", metavar="LANG", help="the language the site is written in (default: en)"
+    )
     init.set_defaults(run=_init)
     return parser
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from builder.dose import Dose, Span
 from builder.media import MediaItem, Picture
+from builder.words import ENGLISH, Words
 
 __all__ = [
     "LEVELS",
@@ -184,6 +185,8 @@ class Guide:
     exercises: dict[str, Exercise]
     routines: dict[str, Routine]
     articles: dict[str, Article]
+    words: Words = field(default=ENGLISH, compare=False, repr=False)
+    """The theme's words in the guide's language, which cards and logs are measured in."""
 
     def pages_by_kind(self) -> dict[str, dict[str, Exercise] | dict[str, Routine] | dict[str, Article]]:
         return {"exercise": self.exercises, "routine": self.routines, "article": self.articles}

@@ -136,7 +136,7 @@ def plan_pages(guide: Guide, index: CrossIndex, words: Words) -> list[PagePlan]:
             PagePlan(
                 site_path("cards-sheet", paper),
                 "cards-sheet.html",
-                _("A6 cards, four to a %(paper)s page") % {"paper": CARD_SIZES[paper].label},
+                _("A6 cards, four to a %(paper)s page") % {"paper": _(CARD_SIZES[paper].label)},
                 {
                     "routines": four_up,
                     "paper": CARD_SIZES[paper],

@@ -91,15 +91,15 @@ def new_page(
     return path
 
 
-def init_guide(content: Path, title: str, diagnostics: Diagnostics) -> list[Path]:
-    """A new guide in `content` with settings, a vocabulary and one page of each kind."""
+def init_guide(content: Path, title: str, language: str, diagnostics: Diagnostics) -> list[Path]:
+    """A new guide in `content`, written in `language`, with settings, a vocabulary and one page of each kind."""
     if content.exists() and any(content.iterdir()):
         raise ScaffoldError(f"{content} already exists and is not empty; nothing was written")
     content.mkdir(parents=True, exist_ok=True)
     written = []
     for name in (SETTINGS_FILE, TAXONOMY_FILE):
         path = content / name
-        path.write_text(_render(name, title=title), encoding="utf-8")
+        path.write_text(_render(name, title=title, language=language), encoding="utf-8")
         written.append(path)
     for kind, page_title in _STARTER_PAGES:
         page = new_page(content, kind, page_title, diagnostics)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from builder.bodyimages import find_images, stray_images
-from builder.cards import CARD_SIZES, EASIER, FONT_STEPS, LOG_SIZES, CardSize, card_layout, larger_sizes, log_layout
+from builder.cards import CARD_SIZES, FONT_STEPS, LOG_SIZES, CardSize, card_layout, larger_sizes, log_layout
 from builder.diagnostics import Diagnostics, did_you_mean
 from builder.discovery import SourceFile, discover
 from builder.dose import DOSE_KEYS, Dose, DoseError, FieldValue, Span, make_dose, merge, parse_field
@@ -42,7 +42,7 @@ from builder.source import Document, DocumentCache
 from builder.steps import ENDS, Timing, plan_seconds, step_plan
 from builder.taxonomy import load_taxonomy
 from builder.theme import theme_folders
-from builder.words import languages
+from builder.words import Words, languages, translations
 from builder.yamltree import Node
 
 __all__ = ["load_guide", "reread_page"]
@@ -86,9 +86,14 @@ class _Loader:
         kinds: dict[str, str],
         media: MediaReader,
         diagnostics: Diagnostics,
+        words: Words,
     ) -> None:
-        """`kinds` gives the kind of page of every slug there is, for checking links before all pages are read."""
+        """`kinds` gives the kind of page of every slug there is, for checking links before all pages are read.
+
+        `words`, the theme's in the guide's language, are what cards and logs are measured in.
+        """
         self.settings = settings
+        self.words = words
         self.media = media
         self.taxonomy = taxonomy
         self.diagnostics = diagnostics
@@ -288,7 +293,8 @@ class _Loader:
         for item in items:
             easier = self.ladders.easier.get(item.exercise, ())
             if easier:
-                lines[item.exercise] = EASIER + ", ".join(self.exercises[slug].title for slug in easier)
+                titles = ", ".join(self.exercises[slug].title for slug in easier)
+                lines[item.exercise] = self.words.gettext("Easier: %(exercises)s") % {"exercises": titles}
         return lines
 
     def card(
@@ -305,7 +311,7 @@ class _Loader:
         with_qr = bool(self.settings.base_url)
 
         def layout(paper: CardSize) -> CardLayout | None:
-            return card_layout(title, frequency, items, self.exercises, paper, with_qr, images, easier)
+            return card_layout(title, frequency, items, self.exercises, paper, with_qr, images, easier, self.words)
 
         found = layout(CARD_SIZES[size])
         if found is not None:
@@ -321,7 +327,7 @@ class _Loader:
         """The log's layout; a log that cannot fit is an error naming fewer sessions or a larger paper that fit."""
 
         def layout(paper: CardSize, count: int) -> LogSheet | None:
-            return log_layout(title, items, self.exercises, paper, count)
+            return log_layout(title, items, self.exercises, paper, count, self.words)
 
         found = layout(LOG_SIZES[size], sessions)
         if found is not None or not items:
@@ -414,14 +420,16 @@ def load_guide(
     and `probe` reading media files again. `theme`, the theme's folders
     (the default theme's alone when not given), has the languages a guide may be written in.
     """
-    settings = load_settings(content, diagnostics, languages(theme or theme_folders(None)))
+    theme = theme or theme_folders(None)
+    settings = load_settings(content, diagnostics, languages(theme))
     taxonomy = load_taxonomy(content, diagnostics)
     if settings is None or taxonomy is None:
         return None
     settings = dataclasses.replace(settings, **(overrides or {}))
     files = discover(content, taxonomy, diagnostics)
     media = MediaReader(content, settings, probe or Probe())
-    loader = _Loader(settings, taxonomy, {source.slug: source.kind for source in files}, media, diagnostics)
+    words = translations(theme, settings.language)
+    loader = _Loader(settings, taxonomy, {source.slug: source.kind for source in files}, media, diagnostics, words)
     documents = documents or DocumentCache()
     for source in files:
         document = documents.read(source.path, diagnostics)
@@ -436,9 +444,8 @@ def load_guide(
     def published(pages: dict[str, _Page]) -> dict[str, _Page]:
         return {slug: page for slug, page in pages.items() if drafts or not page.draft}
 
-    return Guide(
-        settings, taxonomy, published(loader.exercises), published(loader.routines), published(loader.articles)
-    )
+    pages = (published(loader.exercises), published(loader.routines), published(loader.articles))
+    return Guide(settings, taxonomy, *pages, words=words)
 
 
 def reread_page(
@@ -451,7 +458,7 @@ def reread_page(
     page whose front matter and links are as before, then checks the whole guide.
     """
     kinds = {slug: kind for kind, pages in guide.pages_by_kind().items() for slug in pages}
-    loader = _Loader(guide.settings, guide.taxonomy, kinds, media, diagnostics)
+    loader = _Loader(guide.settings, guide.taxonomy, kinds, media, diagnostics, guide.words)
     loader.exercises.update(guide.exercises)
     problems = len(diagnostics)
     loader.readers[kind](SourceFile(kind, page.slug, page.path), document)

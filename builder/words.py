@@ -20,7 +20,17 @@ from babel.support import NullTranslations, Translations
 
 from builder.files import regular_file
 
-__all__ = ["ENGLISH", "SOURCE_LANGUAGE", "Words", "catalog_digest", "catalog_files", "languages", "translations"]
+__all__ = [
+    "ENGLISH",
+    "N_",
+    "SOURCE_LANGUAGE",
+    "Words",
+    "catalog_digest",
+    "catalog_files",
+    "languages",
+    "missing_messages",
+    "translations",
+]
 
 SOURCE_LANGUAGE = "en"
 """The language the templates and the code are written in: it needs no catalog."""
@@ -28,6 +38,11 @@ Words = NullTranslations
 """What code that writes words takes: `gettext` and `ngettext`, in some language."""
 ENGLISH = NullTranslations()
 """The words as the code writes them."""
+
+
+def N_(message: str) -> str:
+    """Marks a message for translation where it is written, for pages to translate where they show it."""
+    return message
 
 
 def _catalog(folder: Path, language: str) -> Path:
@@ -80,3 +95,35 @@ def catalog_digest(folders: list[Path], language: str) -> str:
     for path in catalog_files(folders, language):
         digest.update(b"\0" + path.read_bytes())
     return digest.hexdigest()
+
+
+def _messages(path: Path, translated: bool) -> set[tuple[str | None, str]]:
+    """The messages of a catalog or template by context and id; with `translated`, those with every form filled."""
+    with path.open("rb") as file:
+        catalog = read_po(file)
+    found = set()
+    for message in catalog:
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if message.id and (not translated or all(strings)):
+            singular = message.id if isinstance(message.id, str) else message.id[0]
+            found.add((message.context, str(singular)))
+    return found
+
+
+def missing_messages(folders: list[Path], language: str) -> list[str]:
+    """The messages of the themes' templates (`locale/messages.pot`) that no catalog of `language` translates.
+
+    Each is written in English; `guide check` lists them, with a context where one tells two apart.
+    """
+    if language == SOURCE_LANGUAGE:
+        return []
+    wanted = set()
+    for folder in folders:
+        if regular_file(folder / "locale" / "messages.pot"):
+            wanted |= _messages(folder / "locale" / "messages.pot", translated=False)
+    for path in catalog_files(folders, language):
+        wanted -= _messages(path, translated=True)
+    return [
+        f"'{text}' ({context})" if context else f"'{text}'"
+        for context, text in sorted(wanted, key=lambda message: (message[1], message[0] or ""))
+    ]

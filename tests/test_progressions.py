@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from builder.cards import CARD_SIZES, EASIER, card_layout
+from builder.cards import CARD_SIZES, card_layout
 from builder.diagnostics import Diagnostics
 from builder.dose import Dose, Span
 from builder.model import RoutineItem
@@ -151,7 +151,7 @@ def test_a_card_that_names_easier_forms_counts_their_lines() -> None:
     assert guide is not None
     ladders = progressions(guide.exercises)
     stepped = [slug for slug in sorted(guide.exercises) if ladders.easier.get(slug)]
-    easier = {slug: EASIER + ", ".join(guide.exercises[s].title for s in ladders.easier[slug]) for slug in stepped}
+    easier = {slug: "Easier: " + ", ".join(guide.exercises[s].title for s in ladders.easier[slug]) for slug in stepped}
 
     def most(lines: dict[str, str]) -> int:
         """The most items, cycling through the exercises with an easier form, that fit one A6 card."""
