@@ -10,6 +10,7 @@ an edited `.po` file needs no step of its own.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 from pathlib import Path
@@ -77,16 +78,26 @@ def _compiled(path: Path, language: str) -> Translations:
     return Translations(compiled)
 
 
-def translations(folders: list[Path], language: str) -> Words:
-    """The messages of `language`, the shipped catalog's overridden by a theme's; none for English."""
+@functools.lru_cache(maxsize=16)
+def _merged(catalogs: tuple[tuple[Path, int, int], ...], language: str) -> Words:
+    """The catalogs compiled and merged, kept while their files stay as they were: a preview's every edit needs them."""
     found: NullTranslations = NullTranslations()
-    for path in catalog_files(folders, language):
+    for path, _, _ in catalogs:
         catalog = _compiled(path, language)
         if isinstance(found, Translations):
             found.merge(catalog)
         else:
             found = catalog
     return found
+
+
+def translations(folders: list[Path], language: str) -> Words:
+    """The messages of `language`, the shipped catalog's overridden by a theme's; none for English."""
+    stamps = []
+    for path in catalog_files(folders, language):
+        status = path.stat()
+        stamps.append((path, status.st_mtime_ns, status.st_size))
+    return _merged(tuple(stamps), language)
 
 
 def catalog_digest(folders: list[Path], language: str) -> str:
