@@ -136,6 +136,7 @@ class Renderer:
                 settings=self.settings,
                 taxonomy=guide.taxonomy,
                 absolute=lambda path: absolute_url(self.settings.base_url, path),
+                words=self.words,
             ),
             json_ld=json_ld,
         )

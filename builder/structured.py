@@ -22,6 +22,7 @@ from builder.dose import Dose, Span, format_dose
 from builder.media import Picture
 from builder.model import Article, Exercise, Page, Routine, Settings, Taxonomy
 from builder.pages import PagePlan
+from builder.words import Words
 
 __all__ = ["breadcrumb_list", "image_object", "iso_duration", "json_ld", "structured_data"]
 
@@ -35,14 +36,19 @@ _SCRIPT_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"}
 HTML parser read on past its end (`<!--<script>`); `json.loads` reads them back unchanged."""
 
 
-def structured_data(plan: PagePlan, settings: Settings, taxonomy: Taxonomy, absolute: Absolute) -> list[JsonObject]:
-    """The JSON-LD objects of one page: its own kind's, then its breadcrumbs; empty without a `base_url`."""
+def structured_data(
+    plan: PagePlan, settings: Settings, taxonomy: Taxonomy, absolute: Absolute, words: Words
+) -> list[JsonObject]:
+    """The JSON-LD objects of one page: its own kind's, then its breadcrumbs; empty without a `base_url`.
+
+    Text meant for people (a dose as `additionalVariable`) is in the page's language, `words`.
+    """
     if not settings.base_url:
         return []
     found: list[JsonObject] = []
     page = plan.body
     if isinstance(page, Exercise):
-        found.append(_exercise_plan(page, plan.path, settings, taxonomy, absolute))
+        found.append(_exercise_plan(page, plan.path, settings, taxonomy, absolute, words))
     elif isinstance(page, Routine):
         found.append(_routine_plan(page, plan.path, settings, absolute))
     elif isinstance(page, Article):
@@ -130,7 +136,7 @@ def _creative_work(kind: str, page: Page, path: str, settings: Settings, absolut
     return found
 
 
-def _dose_fields(dose: Dose) -> JsonObject:
+def _dose_fields(dose: Dose, words: Words) -> JsonObject:
     """The parts of a dose schema.org has properties for; the whole of it, sets included, as the page words it."""
     found: JsonObject = {}
     if dose.reps is not None:
@@ -139,17 +145,17 @@ def _dose_fields(dose: Dose) -> JsonObject:
         found["activityDuration"] = _time(dose.duration)
     if dose.rest is not None:
         found["restPeriods"] = _time(dose.rest)
-    found["additionalVariable"] = format_dose(dose)
+    found["additionalVariable"] = format_dose(dose, words)
     return found
 
 
 def _exercise_plan(
-    exercise: Exercise, path: str, settings: Settings, taxonomy: Taxonomy, absolute: Absolute
+    exercise: Exercise, path: str, settings: Settings, taxonomy: Taxonomy, absolute: Absolute, words: Words
 ) -> JsonObject:
     found = _creative_work("ExercisePlan", exercise, path, settings, absolute)
     found["exerciseType"] = taxonomy.regions[exercise.region].name
     found["educationalLevel"] = exercise.level
-    found.update(_dose_fields(exercise.prescription))
+    found.update(_dose_fields(exercise.prescription, words))
     return found
 
 

@@ -474,7 +474,7 @@ def test_the_worker_keeps_routines_and_players_offline_under_a_sub_path(browser:
             assert page.get_attribute("[data-player]", "data-phase") == "ready"
             assert page.evaluate(PICTURES_SHOWN) > 0
             assert (
-                page.evaluate("() => getComputedStyle(document.querySelector('.player__controls')).display") == "grid"
+                page.evaluate("() => getComputedStyle(document.querySelector('.player__controls')).display") == "flex"
             )
             page.goto(url + "routines/all-kinds/")  # its thumbnails: the pictures the worker kept for the player
             assert page.evaluate(PICTURES_SHOWN) == page.locator("img").count() > 0
