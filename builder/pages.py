@@ -15,7 +15,6 @@ from builder.model import Exercise, Guide, Page, Routine
 from builder.progressions import Neighbours
 from builder.steps import Timing, player_plans
 from builder.urls import site_path
-from builder.words import Words
 
 __all__ = ["PRINTED", "PagePlan", "output_file", "plan_pages"]
 
@@ -47,9 +46,9 @@ def output_file(path: str) -> str:
     return path + "index.html" if not path or path.endswith("/") else path
 
 
-def plan_pages(guide: Guide, index: CrossIndex, words: Words) -> list[PagePlan]:
-    """Every page of the guide; `words` names the pages a guide does not name itself (`Exercises`, `Home`)."""
-    _ = words.gettext
+def plan_pages(guide: Guide, index: CrossIndex) -> list[PagePlan]:
+    """Every page of the guide; the guide's words name the pages it does not name itself (`Exercises`, `Home`)."""
+    _ = guide.words.gettext
     taxonomy = guide.taxonomy
     home: Crumb = (_("Home"), site_path("home"))
     exercises_crumb: Crumb = (_("Exercises"), site_path("exercises"))

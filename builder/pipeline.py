@@ -234,7 +234,7 @@ def _build(
     make_pdfs = options.pdf and not pdf_problem
     bodies = builder.cache.table("bodies", _text_table)
     renderer = Renderer(guide, folders, pdf=make_pdfs, bodies=bodies, environment=builder.environment)
-    plans = plan_pages(guide, cross_index(guide), renderer.words)
+    plans = plan_pages(guide, cross_index(guide))
     words = catalog_digest(folders, guide.settings.language)
     shaping = f"pdf={make_pdfs} {SHARE_RECIPE} fonts={find_fonts(folders).digest} words={words}"
     work = _Work.since(last, plans, Fingerprints(guide, renderer.environment, extra=shaping), output)
@@ -250,7 +250,7 @@ def _build(
     with staged_site(output) as staging, ExitStack() as stack:
         for name in work.kept:
             keep_file(staging, output, name)
-        shared = share_cards(guide, folders, renderer.words).values() if guide.settings.base_url else ()
+        shared = share_cards(guide, folders).values() if guide.settings.base_url else ()
         trusted = last.get("files", set()) if _describes(last, output) else set()
         published = publish_media(site_media(guide), shared, staging, output, trusted, builder.cache, options.jobs)
         if published.problems:

@@ -20,7 +20,7 @@ Edge = tuple[str, str]
 """An easier exercise's slug and a harder one's."""
 
 
-def _reachable(start: str, harder: Mapping[str, list[str]]) -> dict[str, str | None]:
+def _reachable(start: str, harder: Mapping[str, Sequence[str]]) -> dict[str, str | None]:
     """Every exercise harder than `start`, step by step, with the exercise each was first reached from."""
     came_from: dict[str, str | None] = {start: None}
     waiting = [start]
@@ -80,9 +80,7 @@ class Progressions:
         comparable with `slug`) belong to another ladder and are left out.
         Steps are ordered by their longest climb from the bottom, then by slug.
         """
-        below = set(_reachable(slug, {key: list(value) for key, value in self.easier.items()}))
-        above = set(_reachable(slug, {key: list(value) for key, value in self.harder.items()}))
-        steps = below | above
+        steps = set(_reachable(slug, self.easier)) | set(_reachable(slug, self.harder))
         height: dict[str, int] = {}
 
         def climb(step: str) -> int:

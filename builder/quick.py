@@ -175,7 +175,7 @@ class LastBuild:
         """The share images of `pages`, when the site has them (they need `base_url`)."""
         settings = self.guide.settings
         fonts = find_fonts(self.renderer.folders)
-        words = self.renderer.words
+        words = self.guide.words
         return [share_card(page, settings, fonts, words) for page in pages] if settings.base_url else []
 
     def _render_bodies(self, edits: Edits) -> tuple[dict[str, bytes], LastBuild] | None:
@@ -204,7 +204,7 @@ class LastBuild:
         """Every page of `output` that names a file of an old version of the edited pictures, rendered again."""
         guide = self.guide.replaced([*(page for _, page in self.sources.values()), *edits.values()])
         renderer = self.renderer.for_guide(guide)
-        plans = plan_pages(guide, cross_index(guide), renderer.words)
+        plans = plan_pages(guide, cross_index(guide))
         try:
             files = {
                 output_file(plan.path): renderer.render(plan)

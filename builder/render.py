@@ -23,7 +23,6 @@ from builder.pages import PagePlan
 from builder.social import find_fonts, share_card
 from builder.structured import json_ld, structured_data
 from builder.urls import absolute_url, relative_url, site_path
-from builder.words import translations
 
 __all__ = ["BODY_PICTURE", "DOSE_BOX", "Renderer", "TemplateProblem", "template_environment"]
 
@@ -105,7 +104,7 @@ class Renderer:
             **{key: ("region", region.name) for key, region in guide.taxonomy.regions.items()},
         }
         self.environment = environment or template_environment(folders)
-        self.words = translations(folders, self.settings.language)
+        self.words = guide.words
         self.environment.install_gettext_translations(self.words, newstyle=True)  # type: ignore[attr-defined]
         self.environment.filters.update(
             dose=partial(format_dose, words=self.words),

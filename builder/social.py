@@ -175,11 +175,11 @@ def share_card(page: Page, settings: Settings, fonts: Fonts, words: Words) -> Sh
     return ShareCard(kind, label, page.slug, settings.title, page.title, subtitle, page.main_image, fonts)
 
 
-def share_cards(guide: Guide, folders: list[Path], words: Words) -> dict[str, ShareCard]:
+def share_cards(guide: Guide, folders: list[Path]) -> dict[str, ShareCard]:
     """Every card the site publishes, by its site path: what the build draws, and what pages link to."""
     fonts = find_fonts(folders)
     pages: list[Page] = [*guide.exercises.values(), *guide.routines.values(), *guide.articles.values()]
-    cards = [share_card(page, guide.settings, fonts, words) for page in pages]
+    cards = [share_card(page, guide.settings, fonts, guide.words) for page in pages]
     return {card.path: card for card in cards}
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from builder.bodyimages import find_images, stray_images
-from builder.cards import CARD_SIZES, FONT_STEPS, LOG_SIZES, CardSize, card_layout, larger_sizes, log_layout
+from builder.cards import CARD_SIZES, LOG_SIZES, CardSize, card_layout, larger_sizes, log_layout
 from builder.diagnostics import Diagnostics, did_you_mean
 from builder.discovery import SourceFile, discover
 from builder.dose import DOSE_KEYS, Dose, DoseError, FieldValue, Span, make_dose, merge, parse_field
@@ -330,8 +330,8 @@ class _Loader:
             return log_layout(title, items, self.exercises, paper, count, self.words)
 
         found = layout(LOG_SIZES[size], sessions)
-        if found is not None or not items:
-            return found or LogSheet(size, sessions, FONT_STEPS[0], 0)
+        if found is not None:
+            return found
         fewer = next((count for count in range(sessions - 1, 0, -1) if layout(LOG_SIZES[size], count)), 0)
         larger = [paper.name for paper in larger_sizes(LOG_SIZES[size], LOG_SIZES) if layout(paper, sessions)]
         ways = ([f"log.sessions: {fewer}"] if fewer else []) + ([f"log.size: {larger[0]}"] if larger else [])

@@ -98,7 +98,7 @@ def without_base_url(guide: Guide) -> Guide:
 
 
 def render(guide: Guide, path: str) -> str:
-    plans = {plan.path: plan for plan in plan_pages(guide, cross_index(guide), ENGLISH)}
+    plans = {plan.path: plan for plan in plan_pages(guide, cross_index(guide))}
     return Renderer(guide, FOLDERS).render(plans[path]).decode()
 
 
@@ -242,7 +242,7 @@ def test_text_too_long_for_the_card_is_cut_with_an_ellipsis_inside_the_column(te
 
 
 def test_every_exercise_routine_and_article_has_a_card_named_by_all_it_is_drawn_from(base: Guide) -> None:
-    cards = share_cards(base, FOLDERS, ENGLISH)
+    cards = share_cards(base, FOLDERS)
     assert sorted(card.kind + "-" + card.slug for card in cards.values()) == [
         "article-hello",
         "exercise-bird-dog",
@@ -285,7 +285,7 @@ def test_a_theme_replaces_the_card_font_file_by_file(tmp_path: Path) -> None:
 
 
 def test_og_image_is_the_path_of_the_pages_share_card(base: Guide) -> None:
-    cards = share_cards(base, FOLDERS, ENGLISH)
+    cards = share_cards(base, FOLDERS)
     for path, slug in [("exercises/plank/", "plank"), ("routines/core-basics/", "core-basics")]:
         head = Head(render(base, path))
         image = head.meta["og:image"]
@@ -330,7 +330,7 @@ def test_without_base_url_there_is_no_canonical_sharing_tag_or_json_ld(base: Gui
 def test_every_page_renders_and_the_404_page_claims_no_address(base: Guide) -> None:
     for guide in (base, without_base_url(base)):
         renderer = Renderer(guide, FOLDERS)
-        for plan in plan_pages(guide, cross_index(guide), ENGLISH):
+        for plan in plan_pages(guide, cross_index(guide)):
             html = renderer.render(plan).decode()
             if plan.path == "404.html":
                 assert 'rel="canonical"' not in html and "og:" not in html
@@ -456,7 +456,7 @@ def test_a_guide_read_from_files_shares_its_main_image_card_and_credits(guide: P
     loaded = load_guide(content, Diagnostics())
     assert loaded is not None
 
-    cards = share_cards(loaded, FOLDERS, ENGLISH)
+    cards = share_cards(loaded, FOLDERS)
     head = Head(render(loaded, "exercises/plank/"))
 
     main = loaded.exercises["plank"].main_image
