@@ -51,6 +51,18 @@ def _clean(fragment: str) -> str:
     )
 
 
+_STEM = "(?P<stem>GUIDE[0-9A-F]{20})"
+_LINK_MARKER = re.compile(_STEM + r"L(?P<number>\d+)X")
+_PLACED = re.compile(
+    r"(?P<open><p>(?=GUIDE[0-9A-F]{20}D\d+X</p>))?" + _STEM + r"(?P<kind>[DI])(?P<number>\d+)X(?(open)</p>)"
+)
+"""Markers of links, and of dose boxes and pictures, for any body's stem: compiled once, not once a body.
+
+A box inside raw HTML is no paragraph of its own; it is written in all the same rather than shown as a marker.
+Boxes and pictures are our own markup, written in after cleaning, which would take `<picture>` apart.
+"""
+
+
 def _marker_stem(body: str) -> str:
     """The stem of the markers that stand in for a body's links and dose boxes until they are written in.
 
@@ -73,14 +85,16 @@ class _StashLinks(Preprocessor):
 
     def __init__(self, md: markdown.Markdown) -> None:
         super().__init__(md)
-        self.marker = re.compile("(?!)")  # matches nothing until a body is converted
+        self.stem = ""
         self.anchors: list[str] = []
 
     def run(self, lines: list[str]) -> list[str]:
         def stash(match: re.Match[str]) -> str:
-            return self.md.htmlStash.store(self.anchors[int(match.group(1))])
+            if match.group("stem") != self.stem:
+                return match.group(0)
+            return self.md.htmlStash.store(self.anchors[int(match.group("number"))])
 
-        return [self.marker.sub(stash, line) for line in lines]
+        return [_LINK_MARKER.sub(stash, line) for line in lines]
 
 
 class BodyConverter:
@@ -142,24 +156,22 @@ class BodyConverter:
         converted = self.cache.get(key)
 
         if converted is None:
-            converted = self._convert(source, re.compile(stem + r"L(\d+)X"), anchors)
+            converted = self._convert(source, stem, anchors)
             self.cache[key] = converted
         else:
             self.hits += 1
-        # A box inside raw HTML is no paragraph of its own; it is written in all the same rather than shown as a marker.
-        # Boxes and pictures are our own markup, written in after cleaning, which would take `<picture>` apart.
-        placed = re.compile(f"<p>{stem}D(\\d+)X</p>|{stem}D(\\d+)X|{stem}I(\\d+)X")
 
         def place(match: re.Match[str]) -> str:
-            if match.group(3) is not None:
-                return image_html(int(match.group(3)))
-            return dose_box_html(boxes[int(match.group(1) or match.group(2))])
+            found_stem, kind, number = match.group("stem"), match.group("kind"), int(match.group("number"))
+            if found_stem != stem:
+                return match.group(0)  # text that spells a marker of another body is text
+            return image_html(number) if kind == "I" else dose_box_html(boxes[number])
 
-        return placed.sub(place, converted)
+        return _PLACED.sub(place, converted)
 
-    def _convert(self, source: str, marker: re.Pattern[str], anchors: list[str]) -> str:
+    def _convert(self, source: str, stem: str, anchors: list[str]) -> str:
         self._markdown.reset()
-        self._links.marker, self._links.anchors = marker, anchors
+        self._links.stem, self._links.anchors = stem, anchors
         try:
             converted = self._markdown.convert(source)
         except RecursionError as error:

@@ -57,6 +57,10 @@ class Edits:
     stale: frozenset[bytes] | None = None
     """For pictures changed, not bodies: what the names of their old files begin with. Every page of the site
     that names one is rendered again."""
+    renames: tuple[tuple[bytes, bytes], ...] | None = None
+    """For pictures whose new bytes change nothing but their files' names (same size, same transparency): each old
+    name, after the `/` of its folder, with the new one. The pages that name them are the same but for those
+    names, so they are written by putting the new names in, not rendered."""
 
     @property
     def pictures(self) -> bool:
@@ -119,7 +123,7 @@ class LastBuild:
         """
         if edits.stale is None:
             return self._render_bodies(edits)
-        return self._render_pictures(edits.pages, edits.stale, output)
+        return self._render_pictures(edits, edits.stale, output)
 
     def body_edits(self, changed: Iterable[Path], documents: DocumentCache) -> dict[str, Page] | None:
         """The pages of the `changed` files read again; None unless only their bodies changed, cleanly."""
@@ -169,7 +173,9 @@ class LastBuild:
         made = {picture.fallback.path: picture for picture in after - before}  # a poster may be the main image too
         retired_names = {name.rsplit("/", 1)[-1] for name in retired}  # a theme may name a share image alone
         stale = {picture.name_stem for picture in before - after} | retired_names
-        return Edits(edits, (*made.values(), *cards), frozenset(retired), frozenset(map(str.encode, stale)))
+        renames = _renames(before - after, after - before, old_cards, cards)
+        stale_names = frozenset(map(str.encode, stale))
+        return Edits(edits, (*made.values(), *cards), frozenset(retired), stale_names, renames)
 
     def _share_cards(self, pages: Iterable[Page]) -> list[ShareCard]:
         """The share images of `pages`, when the site has them (they need `base_url`)."""
@@ -199,18 +205,24 @@ class LastBuild:
         return files, dataclasses.replace(self, body_plans=body_plans, sources=sources)
 
     def _render_pictures(
-        self, edits: dict[str, Page], stale: frozenset[bytes], output: Path
+        self, edits: Edits, stale: frozenset[bytes], output: Path
     ) -> tuple[dict[str, bytes], LastBuild] | None:
-        """Every page of `output` that names a file of an old version of the edited pictures, rendered again."""
-        guide = self.guide.replaced([*(page for _, page in self.sources.values()), *edits.values()])
+        """Every page of `output` that names a file of an old version of the edited pictures, made again: with the
+        new names put in where that is all that changed, else rendered.
+        """
+        guide = self.guide.replaced([*(page for _, page in self.sources.values()), *edits.pages.values()])
         renderer = self.renderer.for_guide(guide)
         plans = plan_pages(guide, cross_index(guide))
+        files: dict[str, bytes] = {}
         try:
-            files = {
-                output_file(plan.path): renderer.render(plan)
-                for plan in plans
-                if _names_any(output / output_file(plan.path), stale)
-            }
+            for plan in plans:
+                name = output_file(plan.path)
+                shown = _names_any(output / name, stale)
+                renamed = shown and _renamed(shown, edits.renames, stale)
+                if renamed:
+                    files[name] = renamed
+                elif shown is not None or not regular_file(output / name):
+                    files[name] = renderer.render(plan)
         except TemplateProblem:
             return None
         return files, LastBuild.of(guide, renderer, self.token, plans, self.media)
@@ -247,13 +259,50 @@ def _without_pixels(page: Page, sources: set[str]) -> Page:
     return dataclasses.replace(page, media=media, body_media=tuple(map(blank, page.body_media)))
 
 
-def _names_any(path: Path, names: frozenset[bytes]) -> bool:
-    """Whether the page file at `path` names a file whose name begins with one of `names`, or is missing."""
+def _names_any(path: Path, names: frozenset[bytes]) -> bytes | None:
+    """The page file at `path` if it names a file whose name begins with one of `names`; else, or if it cannot be
+    read, None."""
     try:
         data = path.read_bytes()
     except OSError:
-        return True
-    return any(name in data for name in names)
+        return None
+    return data if any(name in data for name in names) else None
+
+
+def _renamed(page: bytes, renames: tuple[tuple[bytes, bytes], ...] | None, stale: frozenset[bytes]) -> bytes | None:
+    """The page with the new names put in, or None where a name of an old file is left (not after a `/`)."""
+    if renames is None:
+        return None
+    renamed = functools.reduce(lambda data, rename: data.replace(*rename), renames, page)
+    return None if any(name in renamed for name in stale) else renamed
+
+
+def _renames(
+    old: Iterable[Picture], new: Iterable[Picture], old_cards: Iterable[ShareCard], cards: Iterable[ShareCard]
+) -> tuple[tuple[bytes, bytes], ...] | None:
+    """Each old file name with its new one, when each picture changed nothing but its digest; else None.
+
+    Names are matched after their folder's `/`, so that another picture whose name ends like this one's (a copy
+    of the same bytes named `x-plank.jpg`) keeps its own.
+    """
+    unnamed = {dataclasses.replace(picture, formats=(), key=""): picture for picture in new}
+    renames: list[tuple[str, str]] = []
+    for before in old:
+        after = unnamed.pop(dataclasses.replace(before, formats=(), key=""), None)
+        if after is None:
+            return None  # another size or transparency, or a picture that came or went
+        if [name.replace(before.name_stem, after.name_stem) for name in made_files(before)] != made_files(after):
+            return None
+        renames.append((before.name_stem, after.name_stem))
+    cards_by_page = {(card.kind, card.slug): card for card in cards}
+    for card in old_cards:
+        now = cards_by_page.pop((card.kind, card.slug), None)
+        if now is None:
+            return None
+        renames.append((card.path.rsplit("/", 1)[-1], now.path.rsplit("/", 1)[-1]))
+    if unnamed or cards_by_page:
+        return None
+    return tuple((f"/{old_name}".encode(), f"/{new_name}".encode()) for old_name, new_name in renames)
 
 
 def _beside_body(page: Page) -> tuple[Page, list[Picture]]:

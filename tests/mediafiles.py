@@ -23,12 +23,12 @@ SVG = (
 )
 
 
-def rotated_jpeg(path: Path, size: tuple[int, int] = (1600, 1200)) -> None:
+def rotated_jpeg(path: Path, size: tuple[int, int] = (1600, 1200), colour: str = "#88aacc") -> None:
     """A landscape photo stored with orientation 6 (turn a quarter clockwise), a GPS position and a maker.
 
     A red block marks its top left as stored: upright, it is at the top right.
     """
-    image = Image.new("RGB", size, "#88aacc")
+    image = Image.new("RGB", size, colour)
     ImageDraw.Draw(image).rectangle((0, 0, size[0] // 4, size[1] // 4), fill="#ff0000")
     exif = Image.Exif()
     exif[ORIENTATION_TAG] = 6

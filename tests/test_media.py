@@ -20,6 +20,7 @@ from builder.diagnostics import Diagnostics
 from builder.output import site_token
 from builder.pipeline import Builder, BuildOptions, build
 from builder.probe import Probe
+from builder.render import Renderer
 from tests.conftest import TESTS, Run, preview_pages, site_pages, site_snapshot
 from tests.mediafiles import COMMENT, MAKER, alpha_png, every_kind, rotated_jpeg
 from tests.serving import serve
@@ -500,6 +501,24 @@ def test_a_replaced_picture_is_put_in_place_in_every_page_that_shows_it(pictured
     assert (result.rendered, result.made) == (len(showing), 2)  # the photo, and the plank's share image
     assert site_token(pictured / "output") == token  # in place: no new site was staged
     assert site_pages(pictured / "output") == _clean_pages(pictured)  # old files gone, new ones the same bytes
+
+
+def test_a_picture_replaced_by_one_of_the_same_shape_gets_its_new_names_without_rendering(
+    pictured: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    builder = _built_by_a_builder(pictured)
+    showing = {path for path in (pictured / "output").rglob("*.html") if "/rotated." in path.read_text()}
+
+    def unrendered(*_: object) -> bytes:
+        raise AssertionError("a page was rendered")
+
+    monkeypatch.setattr(Renderer, "render", unrendered)
+    rotated_jpeg(pictured / "content/media/rotated.jpg", colour="#aaccee")  # new bytes, the same size
+    result = builder.rebuild([pictured / "content/media/rotated.jpg"], Diagnostics())
+    assert result is not None
+    assert (result.rendered, result.made) == (len(showing), 2)
+    monkeypatch.undo()
+    assert site_pages(pictured / "output") == _clean_pages(pictured)
 
 
 def test_a_picture_shown_through_a_link_inside_the_guide_is_replaced_there_too(pictured: Path) -> None:
