@@ -24,7 +24,9 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-__all__ = ["CACHE_FOLDER", "CODE_STAMP", "KEY_VARIABLE", "BuildCache", "cache_key"]
+import jinja2
+
+__all__ = ["CACHE_FOLDER", "CODE_STAMP", "KEY_VARIABLE", "BuildCache", "CompiledTemplates", "cache_key"]
 
 CACHE_FOLDER = ".guide-cache"
 """Beside the content folder: what is costly to make again (converted bodies, card PDFs), safe to delete."""
@@ -181,3 +183,28 @@ class BuildCache:
             os.replace(temporary, destination)
         except OSError:  # a folder planted in its place, a full disk: the cache is only ever an aid
             Path(temporary).unlink(missing_ok=True)
+
+
+class CompiledTemplates(jinja2.BytecodeCache):
+    """Jinja's compiled templates kept between builds as signed blobs of the build cache.
+
+    Compiled templates are Python code objects (`marshal`), the one thing in
+    the cache that runs: a blob is unmarshalled only once its HMAC is found
+    right, so only a build holding the key can have written it, and Jinja then
+    checks it against the digest of the template's source. Blobs are kept under
+    the code stamp, which names Jinja's version, as other Jinja may compile otherwise.
+    """
+
+    def __init__(self, cache: BuildCache) -> None:
+        self.cache = cache
+
+    def _name(self, bucket: jinja2.bccache.Bucket) -> str:
+        return f"templates/{CODE_STAMP[:16]}/{bucket.key}"
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        data = self.cache.blob(self._name(bucket))
+        if data is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.cache.put_blob(self._name(bucket), bucket.bytecode_to_string())

@@ -11,7 +11,6 @@ tests/test_logs.py print the longest routine of every size on one page).
 
 from __future__ import annotations
 
-import functools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -28,10 +27,10 @@ __all__ = [
     "LOG_NAME_SHARE",
     "LOG_SIZES",
     "CardSize",
+    "QrCodes",
     "card_layout",
     "larger_sizes",
     "log_layout",
-    "qr_svg",
     "tick_count",
 ]
 
@@ -255,11 +254,24 @@ def log_layout(
     return None
 
 
-@functools.lru_cache(maxsize=1024)
-def qr_svg(url: str) -> str:
-    """An inline SVG QR code, sized by CSS; medium error correction survives a crumpled card.
+class QrCodes:
+    """Inline SVG QR codes by URL, each made once and kept between builds in the build cache.
 
-    Cached: a routine's code appears on its card, the print-all page and the four-up sheets.
+    segno takes some 14 ms a code to choose its mask, and a routine's code
+    appears on its card, the print-all page and the four-up sheets; `made`
+    and `used` tell the build what to keep.
     """
 
-    return segno.make(url, error="m").svg_inline(omitsize=True, border=0, dark="#000")
+    def __init__(self, known: Mapping[str, str] | None = None) -> None:
+        self.known = dict(known or {})
+        self.made: dict[str, str] = {}
+        self.used: set[str] = set()
+
+    def svg(self, url: str) -> str:
+        """The code for `url`, sized by CSS; medium error correction survives a crumpled card."""
+        self.used.add(url)
+        found = self.known.get(url)
+        if found is None:
+            found = segno.make(url, error="m").svg_inline(omitsize=True, border=0, dark="#000")
+            self.known[url] = self.made[url] = found
+        return found

@@ -38,6 +38,8 @@ class RenderSummary:
     problems: list[Diagnostic] = field(default_factory=list)
     converted: dict[str, str] = field(default_factory=dict)
     used: set[str] = field(default_factory=set)
+    qr_made: dict[str, str] = field(default_factory=dict)
+    qr_used: set[str] = field(default_factory=set)
 
     def add(self, other: RenderSummary) -> None:
         self.pages += other.pages
@@ -46,6 +48,8 @@ class RenderSummary:
         self.problems += other.problems
         self.converted.update(other.converted)
         self.used |= other.used
+        self.qr_made.update(other.qr_made)
+        self.qr_used |= other.qr_used
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,8 @@ def _render(numbers: range) -> RenderSummary:
     summary.cached = converter.hits - hits
     summary.converted = {key: html for key, html in converter.cache.items() if key not in known}
     summary.used, converter.used = converter.used, set()
+    codes = _JOB.renderer.qr_codes
+    (summary.qr_made, codes.made), (summary.qr_used, codes.used) = (codes.made, {}), (codes.used, set())
     return summary
 
 

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from builder.cache import CODE_STAMP, BuildCache
-from builder.cards import CARD_PICTURE_WIDTH
+from builder.cache import CODE_STAMP, BuildCache, CompiledTemplates
+from builder.cards import CARD_PICTURE_WIDTH, QrCodes
 from builder.crossref import cross_index
 from builder.diagnostics import Diagnostics
 from builder.files import list_files, regular_file
@@ -104,7 +104,7 @@ class Builder:
         self.options = options
         self.documents = DocumentCache()
         self.cache = BuildCache(options.cache)
-        self.environment = template_environment(theme_folders(options.templates))
+        self.environment = template_environment(theme_folders(options.templates), CompiledTemplates(self.cache))
         self.probe = Probe(dict(self.cache.table("probe", read_probe_table)))
         self.last: LastBuild | None = None
 
@@ -232,8 +232,8 @@ def _build(
     media = MediaReader(options.content, guide.settings, builder.probe)
     pdf_problem = _pdf_problem() if options.pdf else ""
     make_pdfs = options.pdf and not pdf_problem
-    bodies = builder.cache.table("bodies", _text_table)
-    renderer = Renderer(guide, folders, pdf=make_pdfs, bodies=bodies, environment=builder.environment)
+    bodies, qr_codes = builder.cache.table("bodies", _text_table), builder.cache.table("qr", _text_table)
+    renderer = Renderer(guide, folders, make_pdfs, bodies, builder.environment, QrCodes(qr_codes))
     plans = plan_pages(guide, cross_index(guide))
     words = catalog_digest(folders, guide.settings.language)
     shaping = f"pdf={make_pdfs} {SHARE_RECIPE} fonts={find_fonts(folders).digest} words={words}"
@@ -287,8 +287,12 @@ def _build(
                     put_file(staging, output, name, data)
         files = site_files(staging)
         token = commit_site(staging, output)
-    known = bodies | summary.converted
-    builder.cache.replace("bodies", known if work.kept else {key: known[key] for key in summary.used})
+    for name, table, made, used in (
+        ("bodies", bodies, summary.converted, summary.used),
+        ("qr", qr_codes, summary.qr_made, summary.qr_used),
+    ):
+        known = table | made
+        builder.cache.replace(name, known if work.kept else {key: known[key] for key in used})
     state = {"site": token, "pages": work.pages, "files": files, "search_current": search_current}
     state["inputs"] = inputs if not pdf_problem else ""
     builder.cache.replace("state", state)

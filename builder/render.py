@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import re
 import traceback
+import types
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
-from builder.cards import CARD_PICTURE_WIDTH, CARD_SIZES, LOG_NAME_SHARE, LOG_SIZES, qr_svg, tick_count
+from builder.cards import CARD_PICTURE_WIDTH, CARD_SIZES, LOG_NAME_SHARE, LOG_SIZES, QrCodes, tick_count
 from builder.dates import long_date
 from builder.diagnostics import Diagnostic, shown_path
 from builder.dose import format_dose, format_estimate
@@ -32,6 +34,10 @@ BODY_PICTURE = "partials/body-picture.html"
 
 _NAVIGATION = (("Exercises", "exercises"), ("Routines", "routines"), ("Articles", "articles"), ("Search", "search"))
 """The site's sections; their labels are the titles `builder.pages` gives their pages, translated as those are."""
+
+
+_DEFERRED_LINK = re.compile("\x00link:([^\x00]*)\x00")
+"""A link left for the page to write, in a macro's output made once for every page that shows it (`once`)."""
 
 
 class TemplateProblem(Exception):
@@ -60,13 +66,15 @@ def muscle_states(
     return states
 
 
-def template_environment(folders: list[Path]) -> jinja2.Environment:
+def template_environment(folders: list[Path], compiled: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
     """Jinja for the theme: autoescape on, undefined names are errors, templates reloaded when their files change.
 
     Templates mark their words for translation with `_()` and `{% trans %}` (Jinja's i18n extension).
+    `compiled` keeps their compiled code between processes (`builder.cache.CompiledTemplates`).
     """
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(folder) for folder in folders]),
+        bytecode_cache=compiled,
         extensions=["jinja2.ext.i18n"],
         autoescape=jinja2.select_autoescape(["html", "xml", "svg"]),
         undefined=jinja2.StrictUndefined,
@@ -86,6 +94,7 @@ class Renderer:
         pdf: bool = False,
         bodies: dict[str, str] | None = None,
         environment: jinja2.Environment | None = None,
+        qr_codes: QrCodes | None = None,
     ) -> None:
         """`environment`, from `template_environment`, may come from an earlier build: its templates stay compiled."""
 
@@ -95,6 +104,7 @@ class Renderer:
         self.pdf = pdf
         self.root_path = urlsplit(self.settings.base_url).path or "/"
         self.converter = BodyConverter(self.settings.trusted_html, bodies)
+        self.qr_codes = qr_codes or QrCodes()
 
         self.targets: dict[str, tuple[str, str]] = {
             **{slug: ("exercise", page.title) for slug, page in guide.exercises.items()},
@@ -104,6 +114,9 @@ class Renderer:
             **{key: ("region", region.name) for key, region in guide.taxonomy.regions.items()},
         }
         self.environment = environment or template_environment(folders)
+        self.made_once: dict[tuple[types.CodeType, str], str] = {}
+        self.deferring = 0
+        """How many `once` calls are making their macro's output now: while any is, links are left as markers."""
         self.words = guide.words
         self.environment.install_gettext_translations(self.words, newstyle=True)  # type: ignore[attr-defined]
         self.environment.filters.update(
@@ -116,6 +129,7 @@ class Renderer:
             taxonomy=guide.taxonomy,
             navigation=tuple((self.words.gettext(label), kind) for label, kind in _NAVIGATION),
             href=self._href_function(),
+            once=self._once_function(),
             srcset=self._srcset_function(),
             asset=self._asset_function(),
             absolute=lambda path: absolute_url(self.settings.base_url, path),
@@ -127,7 +141,7 @@ class Renderer:
             log_name_share=LOG_NAME_SHARE,
             card_picture_width=CARD_PICTURE_WIDTH,
             tick_count=tick_count,
-            qr_code=lambda url: Markup(qr_svg(url)),
+            qr_code=lambda url: Markup(self.qr_codes.svg(url)),
             pdf=pdf,
             share_card=partial(share_card, settings=self.settings, fonts=find_fonts(folders), words=self.words),
             structured_data=partial(
@@ -142,16 +156,39 @@ class Renderer:
 
     def for_guide(self, guide: Guide) -> Renderer:
         """A renderer of the same theme for another state of the guide, with the templates and bodies done so far."""
-        return Renderer(guide, self.folders, self.pdf, self.converter.cache, self.environment)
+        return Renderer(guide, self.folders, self.pdf, self.converter.cache, self.environment, self.qr_codes)
 
     def _href_function(self) -> Callable[..., str]:
         """`href(kind, key)` in templates: a link from the page being rendered to another page."""
 
         @jinja2.pass_context
         def href(context: jinja2.runtime.Context, kind: str, key: object = None) -> str:
-            return self.link(context["page_path"], site_path(kind, key))
+            return self._link_from(context, site_path(kind, key))
 
         return href
+
+    def _once_function(self) -> Callable[..., Markup]:
+        """`once(macro, *arguments)` in templates: the macro's output for those arguments, made once per build.
+
+        A costly drawing that many pages share (the muscle map of a pair of muscle lists) is then made once
+        and copied, while its template stays the theme's. Its links are made as markers while the macro runs,
+        and each page's call writes them relative to that page, as `href` would have.
+        """
+
+        @jinja2.pass_context
+        def once(context: jinja2.runtime.Context, macro: jinja2.runtime.Macro, *arguments: object) -> Markup:
+            key = (macro._func.__code__, repr(arguments))  # the same macro of the same compiled template
+            made = self.made_once.get(key)
+            if made is None:
+                self.deferring += 1
+                try:
+                    made = self.made_once[key] = str(macro(*arguments))
+                finally:
+                    self.deferring -= 1
+            page_path = context["page_path"]
+            return Markup(_DEFERRED_LINK.sub(lambda found: str(escape(self.link(page_path, found[1]))), made))
+
+        return once
 
     def _srcset_function(self) -> Callable[..., str]:
         """`srcset(format)` in templates: each rendition of a picture in one format, linked, with its width.
@@ -163,7 +200,7 @@ class Renderer:
         @jinja2.pass_context
         def srcset(context: jinja2.runtime.Context, format: Format) -> str:
             renditions = format.renditions
-            return ", ".join(f"{self.link(context['page_path'], one.path)} {one.width}w" for one in renditions)
+            return ", ".join(f"{self._link_from(context, one.path)} {one.width}w" for one in renditions)
 
         return srcset
 
@@ -172,9 +209,15 @@ class Renderer:
 
         @jinja2.pass_context
         def asset(context: jinja2.runtime.Context, name: str) -> str:
-            return self.link(context["page_path"], f"static/{name}")
+            return self._link_from(context, f"static/{name}")
 
         return asset
+
+    def _link_from(self, context: jinja2.runtime.Context, to_path: str) -> str:
+        """A link from the page being rendered; a marker for the page to fill in while `once` makes a macro's output."""
+        if self.deferring:
+            return f"\x00link:{to_path}\x00"
+        return self.link(context["page_path"], to_path)
 
     def link(self, from_path: str, to_path: str) -> str:
         """A relative link; the 404 page, served at any depth, links from the site's root path instead."""

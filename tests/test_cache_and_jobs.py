@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+import marshal
 import pickle
 import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import jinja2
 import pytest
 
 import builder.cache
@@ -50,7 +54,7 @@ def test_no_cache_writes_no_cache(synthetic: Path, run_guide: Callable[..., Run]
 
 def _tables(cache: Path) -> list[Path]:
     tables = sorted(cache.glob("*.json"))
-    assert [table.name for table in tables] == ["bodies.json", "state.json"]
+    assert [table.name for table in tables] == ["bodies.json", "qr.json", "state.json"]
     return tables
 
 
@@ -165,6 +169,40 @@ def test_a_forged_body_never_reaches_a_page(synthetic: Path, run_guide: Callable
     _resign(cache, cache_key(), forge)  # the same entries signed with the key: the test would catch a forgery
     assert run_guide("build", "--output", "signed").code == 0
     assert script in (synthetic / "signed/exercises/exercise-00001/index.html").read_text()
+
+
+def test_compiled_templates_are_taken_from_the_cache_only_when_signed_with_the_key(
+    synthetic: Path, run_guide: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Compiled templates are code: one planted in the cache runs only if it was signed with this user's key."""
+    assert run_guide("build").code == 0
+    cache = synthetic / ".guide-cache"
+    blobs = sorted(path.relative_to(cache).as_posix() for path in (cache / "templates").rglob("*") if path.is_file())
+    assert len(blobs) > 10  # every template the build compiled
+
+    def uncompiled(*_: object) -> None:
+        raise AssertionError("a template was compiled")
+
+    with monkeypatch.context() as patched:  # a build in a new process compiles nothing
+        patched.setattr(jinja2.Environment, "compile", uncompiled)
+        assert run_guide("build", "--output", "from-cache").code == 0
+    marker = synthetic / "pwned"
+    planted = f"open({str(marker)!r}, 'w')\nname, blocks, debug_info = None, {{}}, ''\ndef root(*_): yield ''"
+    evil = marshal.dumps(compile(planted, "<planted>", "exec"))  # a template module that empties every page
+    for key in (b"a stranger's key", cache_key()):
+        for name in blobs:
+            genuine = BuildCache(cache).blob(name) or b""
+            stream = io.BytesIO(genuine[len(jinja2.bccache.bc_magic) :])
+            checksum = pickle.load(stream)  # the test's own data: the source digest Jinja checks a blob against
+            BuildCache(cache, key).put_blob(name, jinja2.bccache.bc_magic + pickle.dumps(checksum, 2) + evil)
+        if key == cache_key():  # signed with the key, it runs (and breaks the build): the test would see one that did
+            with contextlib.suppress(Exception):
+                run_guide("build", "--output", "signed")
+            assert marker.exists()
+        else:
+            assert run_guide("build", "--output", "forged").code == 0
+            assert not marker.exists()
+            assert site_snapshot(synthetic / "forged") == site_snapshot(synthetic / "from-cache")
 
 
 def test_the_key_is_kept_outside_the_guide_readable_by_its_owner_alone(

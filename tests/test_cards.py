@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import io
 import math
+import shutil
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pypdf
 import pytest
+import segno
 import zxingcpp
 from PIL import Image
 from playwright.sync_api import Browser
@@ -20,7 +22,7 @@ from builder.diagnostics import Diagnostics
 from builder.validate import load_guide
 from tests.browser import printed
 from tests.cardguide import SHIPPED, card_front, write_card_guide, write_overlong
-from tests.conftest import Run
+from tests.conftest import TESTS, Run
 from tests.serving import serve
 
 MM_PER_POINT = 25.4 / 72
@@ -130,6 +132,32 @@ def test_no_qr_code_without_an_absolute_base_url(tmp_path: Path) -> None:
     assert main(["build", "--content", str(tmp_path / "content"), "--output", str(tmp_path / "output")]) == 0
     card = (tmp_path / "output/routines/a6-typical/card/index.html").read_text()
     assert "sheet__qr" not in card and "<svg" not in card
+
+
+def _qr_codes(cards: list[Path], marker: str) -> list[str]:
+    return [card.read_text().split(f'<div class="{marker}"', 1)[1].split("</div>", 1)[0] for card in cards]
+
+
+def test_qr_codes_are_made_once_and_kept_between_builds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    shutil.copytree(SHIPPED, tmp_path / "content")
+    arguments = ["build", "--content", str(tmp_path / "content"), "--output", str(tmp_path / "output")]
+    assert main(arguments) == 0
+    cards = sorted((tmp_path / "output/routines").glob("*/card/index.html"))
+    codes = _qr_codes(cards, "sheet__qr")
+    assert len(cards) == 4 and all("<svg" in code for code in codes)
+
+    def unmade(*_: object, **__: object) -> None:
+        raise AssertionError("a QR code was made again")
+
+    monkeypatch.setattr(segno, "make", unmade)
+    theme = tmp_path / "theme/partials"
+    theme.mkdir(parents=True)
+    card = (TESTS.parent / "templates/partials/card.html").read_text()
+    (theme / "card.html").write_text(card.replace("sheet__qr", "sheet__qr sheet__qr--kept"))  # every card again
+    with pytest.raises(AssertionError, match="made again"):  # without the cache, codes are made
+        main([*arguments, "--templates", str(tmp_path / "theme"), "--no-cache", "--output", str(tmp_path / "other")])
+    assert main([*arguments, "--templates", str(tmp_path / "theme")]) == 0
+    assert _qr_codes(cards, "sheet__qr sheet__qr--kept") == codes
 
 
 def test_four_up_sheets_impose_a6_cards(

@@ -262,7 +262,7 @@ def test_serve_leaves_output_alone_and_stops_cleanly_on_ctrl_c(guide: Path) -> N
     first = _serve_once(guide)
     assert "site/exercises/plank/index.html" in first
     folders = sorted(path.name for path in (guide / ".guide-cache/serve").iterdir() if path.is_dir())
-    assert folders == ["media", "site"]  # the site, and the preview's cache of share images
+    assert folders == ["media", "site", "templates"]  # the site, the preview's share images and compiled templates
     assert _serve_once(guide) == first  # the last preview's site, moved back in: not one page rendered again
     assert not list((guide / ".guide-cache/serve").glob(".site-preview-*"))
     assert snapshot(guide / "output") == before

@@ -231,10 +231,10 @@ def main() -> None:
     print(generate(arguments.count, arguments.folder, arguments.seed))
 
 
-def sizes_asked(description: str) -> list[int]:
-    """The guide sizes a benchmark's command line asks for: exercise counts, 200, 1000 and 5000 by default."""
+def sizes_asked(description: str, default: Iterable[int] = (200, 1000, 5000)) -> list[int]:
+    """The guide sizes a benchmark's command line asks for: exercise counts, `default` when it names none."""
     parser = argparse.ArgumentParser(description=description)
-    parser.add_argument("sizes", type=int, nargs="*", default=[200, 1000, 5000])
+    parser.add_argument("sizes", type=int, nargs="*", default=list(default))
     return parser.parse_args().sizes
 
 
