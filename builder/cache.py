@@ -20,9 +20,10 @@ import os
 import secrets
 import tempfile
 from collections.abc import Callable
+from functools import partial
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import jinja2
 
@@ -97,6 +98,8 @@ def _json_default(value: object) -> object:
     raise TypeError(f"a cache table cannot hold {type(value).__name__}")
 
 
+_ENCODER = json.JSONEncoder(default=_json_default, separators=(",", ":"))
+
 Reader = Callable[[Any], dict[Any, Any]]
 """Checks a table as JSON gave it and returns it in the shape its users expect; raises on any other shape."""
 
@@ -110,8 +113,12 @@ class BuildCache:
         self.tables: dict[str, dict[Any, Any]] = {}
         self.changed: set[str] = set()
 
+    def _signer(self, kind: str, name: str) -> hmac.HMAC:
+        """The HMAC of a file of this kind and name, before its contents."""
+        return hmac.new(self.key, f"{kind}\0{name}\0".encode(), hashlib.sha256)
+
     def _mac(self, kind: str, name: str, data: bytes) -> bytes:
-        signed = hmac.new(self.key, f"{kind}\0{name}\0".encode(), hashlib.sha256)
+        signed = self._signer(kind, name)
         signed.update(data)
         return signed.digest()
 
@@ -141,12 +148,25 @@ class BuildCache:
         return values if isinstance(values, dict) else {}
 
     def save(self) -> None:
-        """Write the changed tables, each replaced whole; a table that cannot be written is left for the next build."""
+        """Write the changed tables, each replaced whole; a table that cannot be written is left for the next build.
+
+        A table is written as it is encoded, never held whole as text: the converted bodies of a large guide are
+        some 50 MB, and their text and its bytes at once made the build's peak of memory.
+        """
         for name in sorted(self.changed):
-            body = json.dumps(self.tables[name], default=_json_default, separators=(",", ":")).encode()
-            mac = self._mac("table", f"{name}\0{CODE_STAMP}", body)
-            self._write(f"{name}.json", _TABLE_HEADER + mac + body)
+            self._write(f"{name}.json", partial(self._encode_table, name, self.tables[name]))
         self.changed.clear()
+
+    def _encode_table(self, name: str, values: dict[Any, Any], file: IO[bytes]) -> None:
+        """Header, signature and JSON, the signature written last into the room left for it."""
+        signed = self._signer("table", f"{name}\0{CODE_STAMP}")
+        file.write(_TABLE_HEADER + bytes(_MAC_SIZE))
+        for chunk in _ENCODER.iterencode(values):
+            data = chunk.encode()
+            signed.update(data)
+            file.write(data)
+        file.seek(len(_TABLE_HEADER))
+        file.write(signed.digest())
 
     def blob(self, name: str) -> bytes | None:
         """The bytes kept under `name` (a path such as `pdf/<digest>.pdf`), or None when there are none to trust."""
@@ -158,7 +178,8 @@ class BuildCache:
 
     def put_blob(self, name: str, data: bytes) -> None:
         """Keep `data` under `name`, signed; a blob that cannot be written is made again next time."""
-        self._write(name, self._mac("blob", name, data) + data)
+        mac = self._mac("blob", name, data)
+        self._write(name, lambda file: file.write(mac + data))
 
     def _read(self, name: str) -> bytes | None:
         if self.folder is None:
@@ -168,7 +189,8 @@ class BuildCache:
         except OSError:  # missing, a folder in its place, unreadable
             return None
 
-    def _write(self, name: str, data: bytes) -> None:
+    def _write(self, name: str, write: Callable[[IO[bytes]], object]) -> None:
+        """Replace the file `name` with what `write` writes into a new file, atomically."""
         if self.folder is None:
             return
         destination = self.folder / name
@@ -179,7 +201,7 @@ class BuildCache:
             return
         try:
             with os.fdopen(handle, "wb") as file:
-                file.write(data)
+                write(file)
             os.replace(temporary, destination)
         except OSError:  # a folder planted in its place, a full disk: the cache is only ever an aid
             Path(temporary).unlink(missing_ok=True)

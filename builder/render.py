@@ -36,6 +36,10 @@ _NAVIGATION = (("Exercises", "exercises"), ("Routines", "routines"), ("Articles"
 """The site's sections; their labels are the titles `builder.pages` gives their pages, translated as those are."""
 
 
+_ONCE_KEPT = 256
+"""Outputs `once` keeps, the oldest dropped first: a muscle map is some 30 KB, and a guide of thousands of
+exercises has thousands of pairs of muscle lists, most shown once, which kept all would hold 100 MB in each worker."""
+
 _DEFERRED_LINK = re.compile("\x00link:([^\x00]*)\x00")
 """A link left for the page to write, in a macro's output made once for every page that shows it (`once`)."""
 
@@ -182,9 +186,12 @@ class Renderer:
             if made is None:
                 self.deferring += 1
                 try:
-                    made = self.made_once[key] = str(macro(*arguments))
+                    made = str(macro(*arguments))
                 finally:
                     self.deferring -= 1
+                if len(self.made_once) >= _ONCE_KEPT:
+                    del self.made_once[next(iter(self.made_once))]
+                self.made_once[key] = made
             page_path = context["page_path"]
             return Markup(_DEFERRED_LINK.sub(lambda found: str(escape(self.link(page_path, found[1]))), made))
 

@@ -39,8 +39,10 @@ from tests.perf.peers import PEERS
 RUNS = 3
 CORES = os.cpu_count() or 1
 _RUN = """
-import json, resource, runpy, sys, time
-sys.argv = sys.argv[1:]
+import importlib, json, resource, runpy, sys, time
+importlib.import_module(sys.argv[1])
+sys.argv = sys.argv[2:]
+before = resource.getrusage(resource.RUSAGE_SELF)
 started = time.perf_counter()
 try:
     runpy.run_module(sys.argv[0], run_name="__main__", alter_sys=True)
@@ -51,12 +53,14 @@ seconds = time.perf_counter() - started
 own, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
 report = {
     "code": code, "seconds": seconds, "self_kb": own.ru_maxrss, "children_kb": workers.ru_maxrss,
-    "user": own.ru_utime + workers.ru_utime, "system": own.ru_stime + workers.ru_stime,
-    "faults": own.ru_minflt, "worker_faults": workers.ru_minflt,
+    "user": own.ru_utime - before.ru_utime + workers.ru_utime,
+    "system": own.ru_stime - before.ru_stime + workers.ru_stime,
+    "faults": own.ru_minflt - before.ru_minflt, "worker_faults": workers.ru_minflt,
 }
 print(json.dumps(report), file=sys.stderr)
 """
-"""Runs `python -m MODULE ARGS...` and reports its time, its processor time and peak memory, its workers' too."""
+"""Imports PRELOAD, then runs `python -m MODULE ARGS...` and reports its time (imports aside, as the tables always
+measured it), its processor time and peak memory, and its workers'."""
 
 
 def bare_loop(content: Path, output: Path) -> float:
@@ -74,9 +78,10 @@ def bare_loop(content: Path, output: Path) -> float:
     return time.perf_counter() - started
 
 
-def timed_run(folder: Path, module: str, *arguments: str) -> tuple[dict[str, float], str]:
-    """`python -m module arguments` in a new process in `folder`: its report (see `_RUN`) and what it printed."""
-    command = [sys.executable, "-c", _RUN, module, *arguments]
+def timed_run(folder: Path, preload: str, module: str, *arguments: str) -> tuple[dict[str, float], str]:
+    """`python -m module arguments` in a new process in `folder`, `preload` imported before the clock starts:
+    its report (see `_RUN`) and what it printed."""
+    command = [sys.executable, "-c", _RUN, preload, module, *arguments]
     result = subprocess.run(command, cwd=folder, capture_output=True, text=True, check=False)
     report = json.loads(result.stderr.strip().splitlines()[-1])
     assert report["code"] == 0, result.stderr
@@ -85,7 +90,7 @@ def timed_run(folder: Path, module: str, *arguments: str) -> tuple[dict[str, flo
 
 def timed_build(folder: Path, *arguments: str) -> dict[str, float]:
     """One `guide build` in a new process: seconds inside it, peak memory of it and its workers, pictures made."""
-    report, printed = timed_run(folder, "builder", "build", *arguments)
+    report, printed = timed_run(folder, "builder.cli", "builder", "build", *arguments)
     made = re.search(r"; (\d+) pictures? made", printed)
     report["made"] = int(made.group(1)) if made else 0
     return report
@@ -140,7 +145,7 @@ def in_process_rebuilds(folder: Path) -> list[float]:
 def peer_runs(folder: Path) -> dict[str, list[dict[str, float]]]:
     """Each installed peer's clean builds of the guide's bodies, RUNS times; a peer not installed is left out."""
     runs: dict[str, list[dict[str, float]]] = {}
-    for name, (make_project, (module, *arguments)) in PEERS.items():
+    for name, (make_project, (preload, module, *arguments)) in PEERS.items():
         if importlib.util.find_spec(module) is None:
             print(f"({name} is not installed: pip install -e '.[bench]')")
             continue
@@ -148,7 +153,7 @@ def peer_runs(folder: Path) -> dict[str, list[dict[str, float]]]:
         runs[name] = []
         for _ in range(RUNS):
             shutil.rmtree(project / "output", ignore_errors=True)
-            runs[name].append(timed_run(project, module, *arguments)[0])
+            runs[name].append(timed_run(project, preload, module, *arguments)[0])
     return runs
 
 

@@ -79,7 +79,8 @@ def mkdocs_project(content: Path, folder: Path) -> Path:
 
 
 PEERS = {
-    "Pelican": (pelican_project, ("pelican", "content", "-o", "output", "-s", "pelicanconf.py", "-q")),
-    "MkDocs": (mkdocs_project, ("mkdocs", "build", "-q")),
+    "Pelican": (pelican_project, ("pelican", "pelican", "content", "-o", "output", "-s", "pelicanconf.py", "-q")),
+    "MkDocs": (mkdocs_project, ("mkdocs.__main__", "mkdocs", "build", "-q")),
 }
-"""Each peer's project maker and the module and arguments that build it, as `python -m` would run them."""
+"""Each peer's project maker; the module imported before its clock starts (its command line and what that imports),
+then the module and arguments that build it, as `python -m` would run them."""

@@ -121,7 +121,8 @@ def timed_build(folder: Path) -> tuple[Timeline, float]:
     pipeline.render_pages = render  # type: ignore[assignment]
     shutil.rmtree(folder / "output", ignore_errors=True)
     shutil.rmtree(folder / ".guide-cache", ignore_errors=True)
-    options = pipeline.BuildOptions(content=folder / "content", output=folder / "output", cache=folder / ".guide-cache")
+    output, cache = folder / "output", folder / ".guide-cache"
+    options = pipeline.BuildOptions(content=folder / "content", output=output, cache=cache, worker=True)  # as the CLI
     started = time.perf_counter()
     with timeline.phase("whole build"):
         assert pipeline.Builder(options).build(Diagnostics()) is not None
