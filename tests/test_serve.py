@@ -234,7 +234,7 @@ def test_a_taken_port_moves_to_the_next_free_one(guide: Path) -> None:
 
 def _serve_once(guide: Path) -> dict[str, int]:
     """`guide serve` started, asked for a page, and stopped with Ctrl-C: the inode of each page file it served."""
-    environment = os.environ | {"PYTHONUNBUFFERED": "1"}
+    environment = os.environ | {"PYTHONUNBUFFERED": "1", "PYTHONFAULTHANDLER": "1"}
     command = [sys.executable, "-m", "builder", "serve", "--port", "0"]
     process = subprocess.Popen(command, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
@@ -249,7 +249,11 @@ def _serve_once(guide: Path) -> dict[str, int]:
         files = {str(path.relative_to(scratch)): path.stat().st_ino for path in scratch.rglob("*.html")}
     finally:
         process.send_signal(signal.SIGINT)
-        out, err = process.communicate(timeout=30)  # under 1 s here; a loaded machine once took over 10
+        try:
+            out, err = process.communicate(timeout=30)  # under 1 s here; a loaded machine once took over 10
+        except subprocess.TimeoutExpired:
+            process.send_signal(signal.SIGABRT)  # the fault handler prints where every thread waits
+            pytest.fail(f"guide serve did not stop:\n{process.communicate()[1]}")
     assert process.returncode == 0
     assert "preview stopped" in out and "Traceback" not in err
     return files
