@@ -275,3 +275,9 @@ class QrCodes:
             found = segno.make(url, error="m").svg_inline(omitsize=True, border=0, dark="#000")
             self.known[url] = self.made[url] = found
         return found
+
+    def take(self) -> tuple[dict[str, str], set[str]]:
+        """The codes made and the URLs used since the last call, for the build to keep."""
+        taken = self.made, self.used
+        self.made, self.used = {}, set()
+        return taken

@@ -80,8 +80,7 @@ def _render(numbers: range) -> RenderSummary:
     summary.cached = converter.hits - hits
     summary.converted = {key: html for key, html in converter.cache.items() if key not in known}
     summary.used, converter.used = converter.used, set()
-    codes = _JOB.renderer.qr_codes
-    (summary.qr_made, codes.made), (summary.qr_used, codes.used) = (codes.made, {}), (codes.used, set())
+    summary.qr_made, summary.qr_used = _JOB.renderer.qr_codes.take()
     return summary
 
 

@@ -233,7 +233,9 @@ def _build(
     pdf_problem = _pdf_problem() if options.pdf else ""
     make_pdfs = options.pdf and not pdf_problem
     bodies, qr_codes = builder.cache.table("bodies", _text_table), builder.cache.table("qr", _text_table)
-    renderer = Renderer(guide, folders, make_pdfs, bodies, builder.environment, QrCodes(qr_codes))
+    renderer = Renderer(
+        guide, folders, pdf=make_pdfs, bodies=bodies, environment=builder.environment, qr_codes=QrCodes(qr_codes)
+    )
     plans = plan_pages(guide, cross_index(guide))
     words = catalog_digest(folders, guide.settings.language)
     shaping = f"pdf={make_pdfs} {SHARE_RECIPE} fonts={find_fonts(folders).digest} words={words}"

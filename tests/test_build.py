@@ -17,6 +17,8 @@ from builder import render, search
 from builder.diagnostics import Diagnostics
 from builder.output import MARKER
 from builder.pipeline import BuildOptions, build
+from builder.theme import theme_folders
+from builder.validate import load_guide
 from tests.conftest import BASE_GUIDE, Run
 from tests.sitecheck import broken_links, parse
 
@@ -446,3 +448,23 @@ def test_the_muscle_map_highlights_primary_and_secondary_and_falls_back_to_regio
     assert '<g class="map-region is-secondary" data-shape="lower-back">' in html
     assert '<g class="map-muscle" data-shape="obliques">' in html
     assert '<a href="../../muscles/glutes/"><title>Gluteus maximus</title>' in html
+
+
+def test_once_makes_a_macro_once_and_writes_its_links_for_each_page() -> None:
+    guide = load_guide(BASE_GUIDE / "content", Diagnostics())
+    assert guide is not None
+    renderer = render.Renderer(guide, theme_folders(None))
+    calls: list[str] = []
+    renderer.environment.globals["noted"] = lambda name: calls.append(name) or ""
+    template = renderer.environment.from_string(
+        '{% macro drawing(name) %}{{ noted(name) }}<a href="{{ href("muscle", name) }}">{{ name }}</a>{% endmacro %}'
+        '{{ once(drawing, "glutes") }}|{{ once(drawing, "hamstrings") }}'
+    )
+    pages = {path: template.render(page_path=path) for path in ("exercises/plank/", "muscles/glutes/", "404.html")}
+    links = {path: re.findall(r'href="([^"]*)"', page) for path, page in pages.items()}
+    assert links == {
+        "exercises/plank/": ["../../muscles/glutes/", "../../muscles/hamstrings/"],
+        "muscles/glutes/": ["./", "../hamstrings/"],
+        "404.html": ["/test/muscles/glutes/", "/test/muscles/hamstrings/"],  # served at any depth: from the root
+    }
+    assert calls == ["glutes", "hamstrings"]  # each drawn once, for the first page that asked
